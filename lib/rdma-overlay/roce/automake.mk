@@ -1,0 +1,25 @@
+# The RoCEv2 engine (software RNIC core).  Self-contained: plain C, no Open
+# vSwitch headers, so it builds, unit-tests, fuzzes and runs under
+# sanitizers on its own.  Each part appends its sources below.
+
+noinst_LTLIBRARIES += lib/rdma-overlay/libroce.la
+lib_rdma_overlay_libroce_la_CPPFLAGS = -I$(top_srcdir)/lib/rdma-overlay
+lib_rdma_overlay_libroce_la_CFLAGS = $(ROCE_CFLAGS)
+lib_rdma_overlay_libroce_la_LIBADD = $(ISAL_LIBS)
+lib_rdma_overlay_libroce_la_SOURCES =
+
+# Wire formats: opcode table, headers, ICRC, encapsulation templates.
+# (owner: wire)
+
+# Transport: PD/MR, CQ, QP state machine, RC requester/responder/
+# completer, UD, engine I/O and timers.  (owner: transport)
+
+# IB CM: MADs on QP1, CM messages, RDMA IP CM private data, state machine.
+# (owner: cm)
+lib_rdma_overlay_libroce_la_SOURCES += \
+	lib/rdma-overlay/roce/mad.c \
+	lib/rdma-overlay/roce/mad.h \
+	lib/rdma-overlay/roce/cm-msg.c \
+	lib/rdma-overlay/roce/cm-msg.h \
+	lib/rdma-overlay/roce/cm-ip.c \
+	lib/rdma-overlay/roce/cm-ip.h

@@ -1,0 +1,22 @@
+# Unit tests of the RoCEv2 engine.  Every program in ROCE_UNIT_TESTS is
+# built from exactly one tests/roce/NAME.c (plus the header-only
+# tests/roce/roce-test.h) and linked with libroce, so that
+# "make check-sanitize" can rebuild each of them with ASan + UBSan.
+#
+# Each part appends its tests below, as:
+#   ROCE_UNIT_TESTS += tests/roce/test-foo
+#   tests_roce_test_foo_SOURCES = tests/roce/test-foo.c
+
+EXTRA_DIST += tests/roce/roce-test.h
+
+# (owner: wire)
+
+# (owner: transport)
+
+# (owner: cm)
+ROCE_UNIT_TESTS += tests/roce/test-mad
+tests_roce_test_mad_SOURCES = tests/roce/test-mad.c
+ROCE_UNIT_TESTS += tests/roce/test-cm-msg
+tests_roce_test_cm_msg_SOURCES = tests/roce/test-cm-msg.c
+ROCE_UNIT_TESTS += tests/roce/test-cm-ip
+tests_roce_test_cm_ip_SOURCES = tests/roce/test-cm-ip.c
