@@ -10,6 +10,22 @@ lib_rdma_overlay_libroce_la_SOURCES =
 
 # Wire formats: opcode table, headers, ICRC, encapsulation templates.
 # (owner: wire)
+lib_rdma_overlay_libroce_la_SOURCES += \
+	lib/rdma-overlay/roce/bytes.h \
+	lib/rdma-overlay/roce/csum.c \
+	lib/rdma-overlay/roce/csum.h \
+	lib/rdma-overlay/roce/encap.c \
+	lib/rdma-overlay/roce/encap.h \
+	lib/rdma-overlay/roce/frame.c \
+	lib/rdma-overlay/roce/frame.h \
+	lib/rdma-overlay/roce/hdr.c \
+	lib/rdma-overlay/roce/hdr.h \
+	lib/rdma-overlay/roce/icrc.c \
+	lib/rdma-overlay/roce/icrc.h \
+	lib/rdma-overlay/roce/net.c \
+	lib/rdma-overlay/roce/net.h \
+	lib/rdma-overlay/roce/opcode.c \
+	lib/rdma-overlay/roce/opcode.h
 
 # Transport: PD/MR, CQ, QP state machine, RC requester/responder/
 # completer, UD, engine I/O and timers.  (owner: transport)

@@ -27,7 +27,8 @@ enum roce_frame_error {
     ROCE_FRAME_OK = 0,
     ROCE_FRAME_TOO_SHORT,       /* Ends inside a header or before ICRC. */
     ROCE_FRAME_NOT_IP,          /* EtherType is neither IPv4 nor IPv6. */
-    ROCE_FRAME_BAD_IP_HDR,      /* Version, IHL, fragment, ... */
+    ROCE_FRAME_BAD_IP_HDR,      /* Version, IHL, IPv4 header checksum,
+                                 * fragment, IPv6 extension header. */
     ROCE_FRAME_BAD_IP_LEN,      /* IP length disagrees with the frame. */
     ROCE_FRAME_NOT_UDP,         /* IP protocol / next header not UDP. */
     ROCE_FRAME_BAD_UDP_LEN,     /* UDP length disagrees with IP length. */
@@ -39,6 +40,7 @@ enum roce_frame_error {
     ROCE_FRAME_BAD_PAD,         /* PadCnt larger than the payload, or
                                  * nonzero on an opcode without payload. */
     ROCE_FRAME_BAD_ICRC,        /* ICRC mismatch (only if verifying). */
+    ROCE_FRAME_BAD_PAYLOAD,     /* Payload on an opcode that has none. */
     ROCE_FRAME_N_ERRORS
 };
 
