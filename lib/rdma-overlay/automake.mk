@@ -1,0 +1,16 @@
+# The rdma-overlay extension of ovs-vswitchd.  Compiled against the patched
+# Open vSwitch tree's config.h and headers (OVS_CPPFLAGS).
+
+noinst_LTLIBRARIES += lib/rdma-overlay/librdma-overlay.la
+lib_rdma_overlay_librdma_overlay_la_CPPFLAGS = $(OVS_CPPFLAGS) \
+	-I$(OVS_SRCDIR)/vswitchd -I$(top_srcdir)/lib/rdma-overlay
+lib_rdma_overlay_librdma_overlay_la_SOURCES = \
+	lib/rdma-overlay/nic-provider.h \
+	lib/rdma-overlay/overlay.h \
+	lib/rdma-overlay/rdma-overlay.c \
+	lib/rdma-overlay/rdma-overlay.h
+
+# (owner: nic) provider registry, soft provider, configuration, port
+# binding, status, show/dump-ports/stats.
+
+# (owner: overlay) VTEPs, MAC->VTEP mappings, resolution, tuples.

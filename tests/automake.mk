@@ -1,0 +1,51 @@
+# The autotest suite.  tests/testsuite.at includes Open vSwitch's own
+# tests/ovs-macros.at, tests/ovsdb-macros.at and tests/ofproto-macros.at,
+# unmodified, from the patched tree (autom4te -I ovs), then our .at files.
+# It runs with our vswitchd/ first in AUTOTEST_PATH so that the
+# ovs-vswitchd under test is the one that contains the extension; the
+# rest of the tools come from the patched tree.
+
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/rdma-overlay-macros.at \
+	tests/rdma-overlay-build.at
+# (owner: nic) append tests/rdma-overlay-*.at files here.
+# (owner: overlay) append tests/rdma-overlay-*.at files here.
+
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
+TESTSUITE = tests/testsuite
+DISTCLEANFILES += tests/atconfig tests/atlocal
+CLEANFILES += $(TESTSUITE) tests/package.m4
+
+AUTOTEST = $(AUTOM4TE) --language=autotest
+AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/tests
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo '# Signature of the current package.'; \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@
+
+$(TESTSUITE): $(TESTSUITE_AT) tests/package.m4 ovs/.ro-patched
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I tests -I '$(OVS_SRCDIR)' \
+	    -o $@.tmp $(srcdir)/tests/testsuite.at && mv $@.tmp $@
+
+# "make check TESTSUITEFLAGS='-k resolve -v'" narrows or details a run.
+check-local: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	    $(TESTSUITEFLAGS)
+
+# Runs the autotest suite only.
+check-autotest: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	    $(TESTSUITEFLAGS)
+.PHONY: check-autotest
+
+clean-local: clean-testsuite
+clean-testsuite:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+.PHONY: clean-testsuite
