@@ -29,6 +29,21 @@ lib_rdma_overlay_libroce_la_SOURCES += \
 
 # Transport: PD/MR, CQ, QP state machine, RC requester/responder/
 # completer, UD, engine I/O and timers.  (owner: transport)
+lib_rdma_overlay_libroce_la_SOURCES += \
+	lib/rdma-overlay/roce/cq.c \
+	lib/rdma-overlay/roce/cq.h \
+	lib/rdma-overlay/roce/engine.c \
+	lib/rdma-overlay/roce/engine.h \
+	lib/rdma-overlay/roce/engine-private.h \
+	lib/rdma-overlay/roce/mr.c \
+	lib/rdma-overlay/roce/mr.h \
+	lib/rdma-overlay/roce/qp.c \
+	lib/rdma-overlay/roce/qp.h \
+	lib/rdma-overlay/roce/rc-comp.c \
+	lib/rdma-overlay/roce/rc-req.c \
+	lib/rdma-overlay/roce/rc-resp.c \
+	lib/rdma-overlay/roce/ud.c \
+	lib/rdma-overlay/roce/verbs.h
 
 # IB CM: MADs on QP1, CM messages, RDMA IP CM private data, state machine.
 # (owner: cm)

@@ -1,0 +1,70 @@
+/* Copyright (c) 2026 The ovs-rdma-overlay authors.
+ * Licensed under the Apache License, Version 2.0. */
+
+#ifndef ROCE_ENGINE_PRIVATE_H
+#define ROCE_ENGINE_PRIVATE_H 1
+
+/* Engine internals shared by the transport files (mr.c, cq.c, qp.c,
+ * rc-*.c, ud.c).  Not part of the public API. */
+
+#include "roce/engine.h"
+#include "roce/frame.h"
+
+struct roce_qp;
+
+/* Largest frame the engine builds: the biggest template plus BTH and
+ * extended headers, a 4096-byte payload, pad and ICRC. */
+#define ROCE_TX_BUF_LEN 4608
+
+struct roce_engine {
+    struct roce_engine_config cfg;
+    struct roce_frame_opts frame_opts;
+    uint64_t now;
+
+    /* QPs indexed by QPN. */
+    struct roce_qp **qps;
+    uint32_t max_qps;
+    uint32_t next_qpn;          /* Round-robin allocation hint. */
+    struct roce_qp **live;      /* Dense array of all QPs, for timers. */
+    uint32_t n_live;
+
+    /* MRs indexed by key >> 8; 'mr_gen' is the low 8 bits of the key
+     * that the next registration in the slot gets. */
+    struct roce_mr **mrs;
+    uint8_t *mr_gen;
+    uint32_t n_mr_slots;
+
+    uint32_t next_pd_id;
+    uint32_t n_objects;         /* PDs + CQs: must be 0 at destroy. */
+
+    struct roce_stats stats;
+
+    /* Scratch frame for transmission; everything is built here. */
+    uint8_t txbuf[ROCE_TX_BUF_LEN] __attribute__((aligned(64)));
+};
+
+static inline void
+roce_count(struct roce_engine *e, struct roce_stats *qps,
+           enum roce_counter c, uint64_t n)
+{
+    e->stats.c[c] += n;
+    if (qps) {
+        qps->c[c] += n;
+    }
+}
+
+/* Sends the frame whose transport part (BTH onward, without ICRC) is
+ * 'transport_len' bytes at e->txbuf + roce_encap_hdr_len(encap). */
+void roce_engine_xmit(struct roce_engine *, const struct roce_encap *,
+                      struct roce_stats *qp_stats, size_t transport_len);
+
+/* Raises an asynchronous event. */
+void roce_engine_event(struct roce_engine *, enum roce_event_type,
+                       struct roce_qp *, struct roce_cq *);
+
+/* QPN table, for qp.c. */
+int roce_engine_add_qp(struct roce_engine *, struct roce_qp *, bool gsi,
+                       uint32_t *qpn);
+void roce_engine_remove_qp(struct roce_engine *, uint32_t qpn);
+
+#endif /* roce/engine-private.h */
