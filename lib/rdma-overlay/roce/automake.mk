@@ -25,7 +25,9 @@ lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/net.c \
 	lib/rdma-overlay/roce/net.h \
 	lib/rdma-overlay/roce/opcode.c \
-	lib/rdma-overlay/roce/opcode.h
+	lib/rdma-overlay/roce/opcode.h \
+	lib/rdma-overlay/roce/pkt.c \
+	lib/rdma-overlay/roce/pkt.h
 
 # Transport: PD/MR, CQ, QP state machine, RC requester/responder/
 # completer, UD, engine I/O and timers.  (owner: transport)
