@@ -14,3 +14,6 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES = \
 # binding, status, show/dump-ports/stats.
 
 # (owner: overlay) VTEPs, MAC->VTEP mappings, resolution, tuples.
+lib_rdma_overlay_librdma_overlay_la_SOURCES += \
+	lib/rdma-overlay/overlay-map.c \
+	lib/rdma-overlay/overlay-map.h
