@@ -22,3 +22,5 @@ ROCE_UNIT_TESTS += tests/roce/test-cm-ip
 tests_roce_test_cm_ip_SOURCES = tests/roce/test-cm-ip.c
 ROCE_UNIT_TESTS += tests/roce/test-cm-tshark
 tests_roce_test_cm_tshark_SOURCES = tests/roce/test-cm-tshark.c
+ROCE_UNIT_TESTS += tests/roce/test-cm
+tests_roce_test_cm_SOURCES = tests/roce/test-cm.c

@@ -55,4 +55,6 @@ lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/cm-msg.c \
 	lib/rdma-overlay/roce/cm-msg.h \
 	lib/rdma-overlay/roce/cm-ip.c \
-	lib/rdma-overlay/roce/cm-ip.h
+	lib/rdma-overlay/roce/cm-ip.h \
+	lib/rdma-overlay/roce/cm.c \
+	lib/rdma-overlay/roce/cm.h
