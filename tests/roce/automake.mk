@@ -12,6 +12,9 @@ EXTRA_DIST += tests/roce/roce-test.h
 # (owner: wire)
 
 # (owner: transport)
+EXTRA_DIST += tests/roce/roce-link.h
+ROCE_UNIT_TESTS += tests/roce/test-rc
+tests_roce_test_rc_SOURCES = tests/roce/test-rc.c
 
 # (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad

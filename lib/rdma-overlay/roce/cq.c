@@ -31,7 +31,7 @@ roce_create_cq(struct roce_engine *e, int cqe, void *cq_context)
     cq->engine = e;
     cq->context = cq_context;
     cq->size = cqe;
-    e->n_objects++;
+    roce_list_push(&e->cqs, &cq->node);
     return cq;
 }
 
@@ -45,7 +45,7 @@ roce_destroy_cq(struct roce_cq *cq)
     if (cq->refcnt) {
         return EBUSY;
     }
-    cq->engine->n_objects--;
+    roce_list_remove(&cq->node);
     free(cq->ring);
     free(cq);
     return 0;

@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "roce/engine-private.h"
 #include "roce/verbs.h"
 
 struct roce_cq {
+    struct roce_list node;      /* In engine->cqs. */
     struct roce_engine *engine;
     void *context;
     struct roce_wc *ring;

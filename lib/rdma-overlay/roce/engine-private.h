@@ -12,6 +12,34 @@
 
 struct roce_qp;
 
+/* Intrusive list node, so that roce_engine_destroy() can free the PDs,
+ * CQs and AHs an application left behind. */
+struct roce_list {
+    struct roce_list *prev, *next;
+};
+
+static inline void
+roce_list_init(struct roce_list *l)
+{
+    l->prev = l->next = l;
+}
+
+static inline void
+roce_list_push(struct roce_list *head, struct roce_list *n)
+{
+    n->next = head->next;
+    n->prev = head;
+    head->next->prev = n;
+    head->next = n;
+}
+
+static inline void
+roce_list_remove(struct roce_list *n)
+{
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+}
+
 /* Largest frame the engine builds: the biggest template plus BTH and
  * extended headers, a 4096-byte payload, pad and ICRC. */
 #define ROCE_TX_BUF_LEN 4608
@@ -35,7 +63,9 @@ struct roce_engine {
     uint32_t n_mr_slots;
 
     uint32_t next_pd_id;
-    uint32_t n_objects;         /* PDs + CQs: must be 0 at destroy. */
+    struct roce_list pds;       /* struct roce_pd, via 'node'. */
+    struct roce_list cqs;       /* struct roce_cq, via 'node'. */
+    struct roce_list ahs;       /* struct roce_ah, via 'node'. */
 
     struct roce_stats stats;
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "roce/cq.h"
 #include "roce/encap.h"
 #include "roce/engine-private.h"
 #include "roce/frame.h"
@@ -78,6 +79,9 @@ roce_engine_create(const struct roce_engine_config *cfg)
         return NULL;
     }
     e->next_qpn = 2;
+    roce_list_init(&e->pds);
+    roce_list_init(&e->cqs);
+    roce_list_init(&e->ahs);
     roce_frame_opts_init(&e->frame_opts);
     e->frame_opts.verify_icrc = cfg->verify_icrc;
     e->frame_opts.allow_plain = cfg->allow_plain;
@@ -96,6 +100,25 @@ roce_engine_destroy(struct roce_engine *e)
         roce_destroy_qp(e->live[e->n_live - 1]);
     }
     roce_mr_table_destroy(e);
+    /* What is left has no users any more: free it whatever its count. */
+    while (e->ahs.next != &e->ahs) {
+        struct roce_list *n = e->ahs.next;
+
+        roce_list_remove(n);
+        free(n);
+    }
+    while (e->cqs.next != &e->cqs) {
+        struct roce_cq *cq = (struct roce_cq *) e->cqs.next;
+
+        cq->refcnt = 0;
+        roce_destroy_cq(cq);
+    }
+    while (e->pds.next != &e->pds) {
+        struct roce_pd *pd = (struct roce_pd *) e->pds.next;
+
+        pd->refcnt = 0;
+        roce_dealloc_pd(pd);
+    }
     free(e->qps);
     free(e->live);
     free(e);

@@ -20,7 +20,7 @@ roce_alloc_pd(struct roce_engine *e)
     }
     pd->engine = e;
     pd->id = ++e->next_pd_id;
-    e->n_objects++;
+    roce_list_push(&e->pds, &pd->node);
     return pd;
 }
 
@@ -34,7 +34,7 @@ roce_dealloc_pd(struct roce_pd *pd)
     if (pd->refcnt) {
         return EBUSY;
     }
-    pd->engine->n_objects--;
+    roce_list_remove(&pd->node);
     free(pd);
     return 0;
 }

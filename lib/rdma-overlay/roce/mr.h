@@ -14,9 +14,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "roce/engine-private.h"
 #include "roce/verbs.h"
 
 struct roce_pd {
+    struct roce_list node;      /* In engine->pds. */
     struct roce_engine *engine;
     uint32_t id;
     uint32_t refcnt;            /* MRs, QPs and AHs using this PD. */

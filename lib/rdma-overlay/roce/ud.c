@@ -22,6 +22,7 @@
 #include "roce/qp.h"
 
 struct roce_ah {
+    struct roce_list node;      /* In engine->ahs. */
     struct roce_pd *pd;
     struct roce_encap encap;
 };
@@ -44,6 +45,7 @@ roce_create_ah(struct roce_pd *pd, const struct roce_encap *encap)
     ah->pd = pd;
     ah->encap = *encap;
     pd->refcnt++;
+    roce_list_push(&pd->engine->ahs, &ah->node);
     return ah;
 }
 
@@ -54,6 +56,7 @@ roce_destroy_ah(struct roce_ah *ah)
         return EINVAL;
     }
     ah->pd->refcnt--;
+    roce_list_remove(&ah->node);
     free(ah);
     return 0;
 }
