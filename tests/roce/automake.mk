@@ -10,6 +10,20 @@
 EXTRA_DIST += tests/roce/roce-test.h
 
 # (owner: wire)
+EXTRA_DIST += \
+	tests/roce/gen-wire-kat.py \
+	tests/roce/wire-kat.h \
+	tests/roce/wire-test.h
+ROCE_UNIT_TESTS += tests/roce/test-opcode
+tests_roce_test_opcode_SOURCES = tests/roce/test-opcode.c
+ROCE_UNIT_TESTS += tests/roce/test-hdr
+tests_roce_test_hdr_SOURCES = tests/roce/test-hdr.c
+ROCE_UNIT_TESTS += tests/roce/test-icrc
+tests_roce_test_icrc_SOURCES = tests/roce/test-icrc.c
+ROCE_UNIT_TESTS += tests/roce/test-encap
+tests_roce_test_encap_SOURCES = tests/roce/test-encap.c
+ROCE_UNIT_TESTS += tests/roce/test-frame
+tests_roce_test_frame_SOURCES = tests/roce/test-frame.c
 
 # (owner: transport)
 EXTRA_DIST += tests/roce/roce-link.h
