@@ -34,7 +34,9 @@ static int roce_test_checks;
 /* Compares two integers of any width and prints both on mismatch. */
 #define CHECK_EQ(A, B)                                                  \
     do {                                                                \
-        uint64_t a_ = (uint64_t) (A), b_ = (uint64_t) (B);              \
+        /* Implicit conversions: a cast of a call trips              \
+         * -Wbad-function-cast. */                                    \
+        uint64_t a_ = (A), b_ = (B);                                    \
         roce_test_checks++;                                             \
         if (a_ != b_) {                                                 \
             roce_test_failures++;                                       \

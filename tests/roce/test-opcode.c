@@ -123,7 +123,8 @@ test_consistency(void)
 
         /* Names: transport prefix and segment keyword agree with flags. */
         const char *name = roce_opcode_name(opc);
-        switch (roce_opcode_transport(opc)) {
+        int transport = roce_opcode_transport(opc);
+        switch (transport) {
         case ROCE_TRANSPORT_RC:
             CHECK(!strncmp(name, "RC ", 3));
             CHECK(!(f & ROCE_OPF_REQ) || (f & ROCE_OPF_ACK_REQUIRED));
