@@ -24,6 +24,8 @@ ROCE_UNIT_TESTS += tests/roce/test-encap
 tests_roce_test_encap_SOURCES = tests/roce/test-encap.c
 ROCE_UNIT_TESTS += tests/roce/test-frame
 tests_roce_test_frame_SOURCES = tests/roce/test-frame.c
+ROCE_UNIT_TESTS += tests/roce/test-tshark
+tests_roce_test_tshark_SOURCES = tests/roce/test-tshark.c
 
 # (owner: transport)
 EXTRA_DIST += tests/roce/roce-link.h
