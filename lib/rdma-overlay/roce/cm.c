@@ -435,20 +435,15 @@ roce_cm_reject(struct roce_cm_id *id, uint64_t now, uint16_t reason,
     if (pdata_len > ROCE_CM_REJ_PDATA) {
         return EINVAL;
     }
-    switch (id->state) {
-    case ROCE_CM_REQ_RCVD:
-    case ROCE_CM_MRA_REQ_SENT:
+    if (id->state == ROCE_CM_REQ_RCVD || id->state == ROCE_CM_MRA_REQ_SENT) {
         rejected = ROCE_CM_MSG_REQ;
-        break;
-    case ROCE_CM_REP_RCVD:
-    case ROCE_CM_MRA_REP_SENT:
+    } else if (id->state == ROCE_CM_REP_RCVD
+               || id->state == ROCE_CM_MRA_REP_SENT) {
         rejected = ROCE_CM_MSG_REP;
-        break;
-    case ROCE_CM_REP_SENT:
-    case ROCE_CM_MRA_REP_RCVD:
+    } else if (id->state == ROCE_CM_REP_SENT
+               || id->state == ROCE_CM_MRA_REP_RCVD) {
         rejected = ROCE_CM_MSG_OTHER;
-        break;
-    default:
+    } else {
         return EINVAL;
     }
     send_rej(id, rejected, reason, pdata, pdata_len);
@@ -611,21 +606,18 @@ handle_req(struct roce_cm *cm, uint64_t now, const struct roce_cm_addr *from,
     (void) now;
     id = find_by_remote(cm, req->local_comm_id, req->local_ca_guid);
     if (id) {
-        switch (id->state) {
-        case ROCE_CM_MRA_REQ_SENT:
+        if (id->state == ROCE_CM_MRA_REQ_SENT) {
             resend_reply(id, ROCE_CM_ATTR_MRA);
-            return NULL;
-        case ROCE_CM_REP_SENT:
-        case ROCE_CM_MRA_REP_RCVD:
+        } else if (id->state == ROCE_CM_REP_SENT
+                   || id->state == ROCE_CM_MRA_REP_RCVD) {
             /* Our REP was lost: send it again now rather than wait. */
             cm->ops.send(cm->aux, &id->addr, id->retx_mad);
-            return NULL;
-        case ROCE_CM_TIMEWAIT:
+        } else if (id->state == ROCE_CM_TIMEWAIT) {
             send_rej(id, ROCE_CM_MSG_REQ, ROCE_CM_REJ_STALE_CONN, NULL, 0);
-            return NULL;
-        default:
+        } else {
             return "duplicate REQ ignored";
         }
+        return NULL;
     }
 
     listener = find_listener(cm, req->service_id);
@@ -674,22 +666,17 @@ handle_rep(struct roce_cm *cm, uint64_t now, const struct roce_cm_addr *from,
         send_msg(cm, from, &rej, NULL);
         return "REP for an unknown Comm ID";
     }
-    switch (id->state) {
-    case ROCE_CM_REQ_SENT:
-    case ROCE_CM_MRA_REQ_RCVD:
-        break;
-    case ROCE_CM_MRA_REP_SENT:
-        if (rep->local_comm_id == id->remote_comm_id) {
-            resend_reply(id, ROCE_CM_ATTR_MRA);
+    if (id->state == ROCE_CM_MRA_REP_SENT
+        || id->state == ROCE_CM_ESTABLISHED) {
+        /* A duplicate REP: our MRA, or our RTU, was lost. */
+        if (rep->local_comm_id != id->remote_comm_id) {
+            return "REP from the wrong Comm ID";
         }
+        resend_reply(id, (id->state == ROCE_CM_ESTABLISHED
+                          ? ROCE_CM_ATTR_RTU : ROCE_CM_ATTR_MRA));
         return NULL;
-    case ROCE_CM_ESTABLISHED:
-        /* Our RTU was lost. */
-        if (rep->local_comm_id == id->remote_comm_id) {
-            resend_reply(id, ROCE_CM_ATTR_RTU);
-        }
-        return NULL;
-    default:
+    }
+    if (id->state != ROCE_CM_REQ_SENT && id->state != ROCE_CM_MRA_REQ_RCVD) {
         return "REP in a state that does not expect it";
     }
 
@@ -774,19 +761,16 @@ handle_rej(struct roce_cm *cm, uint64_t now, const struct roce_cm_msg *msg)
         && rej->local_comm_id != id->remote_comm_id) {
         return "REJ from the wrong Comm ID";
     }
-    switch (id->state) {
-    case ROCE_CM_REQ_SENT:
-    case ROCE_CM_MRA_REQ_RCVD:
+    if (id->state == ROCE_CM_REQ_SENT || id->state == ROCE_CM_MRA_REQ_RCVD) {
         enter_idle(id);
-        break;
-    case ROCE_CM_REP_RCVD:
-    case ROCE_CM_MRA_REP_SENT:
-    case ROCE_CM_REP_SENT:
-    case ROCE_CM_MRA_REP_RCVD:
-    case ROCE_CM_ESTABLISHED:
+    } else if (id->state == ROCE_CM_REP_RCVD
+               || id->state == ROCE_CM_MRA_REP_SENT
+               || id->state == ROCE_CM_REP_SENT
+               || id->state == ROCE_CM_MRA_REP_RCVD
+               || id->state == ROCE_CM_ESTABLISHED) {
+        /* The QP may have seen traffic: let it go quiet first. */
         enter_timewait(id, now);
-        break;
-    default:
+    } else {
         return "REJ in a state that does not expect it";
     }
     emit(cm, ROCE_CM_EV_REJ_RECEIVED, id, NULL, msg);
@@ -817,29 +801,26 @@ handle_dreq(struct roce_cm *cm, uint64_t now,
     if (dreq->remote_qpn_eecn != our_qpn) {
         return "DREQ for another QP";
     }
-    switch (id->state) {
-    case ROCE_CM_REP_SENT:
-    case ROCE_CM_MRA_REP_RCVD:
-    case ROCE_CM_ESTABLISHED:
+    if (id->state == ROCE_CM_REP_SENT || id->state == ROCE_CM_MRA_REP_RCVD
+        || id->state == ROCE_CM_ESTABLISHED) {
+        /* (In REP_SENT the RTU was lost but the peer is done anyway.) */
         disarm(id);
         id->dreq_tid = msg->tid;
         id->state = ROCE_CM_DREQ_RCVD;
         emit(cm, ROCE_CM_EV_DREQ_RECEIVED, id, NULL, msg);
-        return NULL;
-    case ROCE_CM_DREQ_SENT:
+    } else if (id->state == ROCE_CM_DREQ_SENT) {
         /* Both sides disconnect at once: answer, and treat the crossing
          * DREQ as the answer to ours. */
         send_drep(id, msg->tid, NULL, 0);
         enter_timewait(id, now);
         emit(cm, ROCE_CM_EV_DISCONNECTED, id, NULL, msg);
-        return NULL;
-    case ROCE_CM_TIMEWAIT:
+    } else if (id->state == ROCE_CM_TIMEWAIT) {
         /* Our DREP was lost. */
         resend_reply(id, ROCE_CM_ATTR_DREP);
-        return NULL;
-    default:
+    } else {
         return "DREQ in a state that does not expect it";
     }
+    return NULL;
 }
 
 static const char *
@@ -916,21 +897,16 @@ expire(struct roce_cm_id *id, uint64_t now)
     }
 
     /* Out of retries. */
-    switch (id->state) {
-    case ROCE_CM_REQ_SENT:
-    case ROCE_CM_MRA_REQ_RCVD:
+    if (id->state == ROCE_CM_REQ_SENT || id->state == ROCE_CM_MRA_REQ_RCVD) {
         send_rej(id, ROCE_CM_MSG_OTHER, ROCE_CM_REJ_TIMEOUT, NULL, 0);
         enter_idle(id);
-        break;
-    case ROCE_CM_REP_SENT:
-    case ROCE_CM_MRA_REP_RCVD:
+    } else if (id->state == ROCE_CM_REP_SENT
+               || id->state == ROCE_CM_MRA_REP_RCVD) {
         send_rej(id, ROCE_CM_MSG_OTHER, ROCE_CM_REJ_TIMEOUT, NULL, 0);
         enter_timewait(id, now);
-        break;
-    case ROCE_CM_DREQ_SENT:
+    } else if (id->state == ROCE_CM_DREQ_SENT) {
         enter_timewait(id, now);
-        break;
-    default:
+    } else {
         disarm(id);
         return;
     }
@@ -977,6 +953,7 @@ roce_cm_next_deadline(const struct roce_cm *cm)
 
 /* ---- Accessors. ---- */
 
+/* Returns the state of 'id'. */
 enum roce_cm_state
 roce_cm_id_state(const struct roce_cm_id *id)
 {
@@ -1028,24 +1005,29 @@ roce_cm_event_name(enum roce_cm_event_type type)
             ? names[type] : "?");
 }
 
+/* Returns the consumer's pointer given at creation (for a passive ID: the
+ * listener's) or set with roce_cm_id_set_context(). */
 void *
 roce_cm_id_context(const struct roce_cm_id *id)
 {
     return id->context;
 }
 
+/* Replaces the consumer's pointer of 'id'. */
 void
 roce_cm_id_set_context(struct roce_cm_id *id, void *context)
 {
     id->context = context;
 }
 
+/* Returns our Comm ID for the connection of 'id' (0 before connecting). */
 uint32_t
 roce_cm_id_local_comm_id(const struct roce_cm_id *id)
 {
     return id->local_comm_id;
 }
 
+/* Returns the peer's Comm ID (0 until known). */
 uint32_t
 roce_cm_id_remote_comm_id(const struct roce_cm_id *id)
 {
