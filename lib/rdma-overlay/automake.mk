@@ -12,6 +12,14 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES = \
 
 # (owner: nic) provider registry, soft provider, configuration, port
 # binding, status, show/dump-ports/stats.
+lib_rdma_overlay_librdma_overlay_la_SOURCES += \
+	lib/rdma-overlay/nic-soft.c \
+	lib/rdma-overlay/nic.c \
+	lib/rdma-overlay/nic.h \
+	lib/rdma-overlay/port-binding.c \
+	lib/rdma-overlay/port-binding.h \
+	lib/rdma-overlay/settings.c \
+	lib/rdma-overlay/settings.h
 
 # (owner: overlay) VTEPs, MAC->VTEP mappings, resolution, tuples.
 lib_rdma_overlay_librdma_overlay_la_SOURCES += \

@@ -56,9 +56,10 @@ int rdma_nic_qp_rebind(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
 void rdma_nic_run(struct rdma_nic *);
 void rdma_nic_wait(struct rdma_nic *);
 
-/* Formatting for the rdma-overlay/* unixctl commands. */
+/* Formatting for the rdma-overlay unixctl commands. */
 void rdma_nic_format_caps(const struct rdma_nic_caps *, struct ds *);
 void rdma_nic_format_stats(const struct rdma_nic *, struct ds *);
 void rdma_nic_format_tables(const struct rdma_nic *, struct ds *);
+void rdma_nic_format_macs(const struct ro_binding *, struct ds *);
 
 #endif /* nic.h */

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct ds;
 struct ovsrec_interface;
@@ -55,6 +56,10 @@ struct ro_port_counts {
     size_t errors;              /* Enabled but not bound, or invalid. */
 };
 void ro_port_binding_get_counts(struct ro_port_counts *);
+
+/* A number that changes whenever some port's status keys may have
+ * changed. */
+uint64_t ro_port_binding_status_seq(void);
 
 /* Interface status keys and the rdma-overlay/dump-ports table. */
 void ro_port_binding_get_status(const struct ovsrec_interface *,

@@ -7,42 +7,308 @@
 
 #include "rdma-overlay.h"
 
+#include <errno.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "nic.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
+#include "overlay-map.h"
+#include "port-binding.h"
+#include "settings.h"
 #include "smap.h"
+#include "unixctl.h"
+#include "util.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay);
 
-/* Skeleton: replaced by the module proper. */
+/* The module glue: the bridge's extension hooks call in here, and this
+ * file sequences configuration, the provider instance, port bindings and
+ * the overlay map, and owns the nic-side unixctl commands. */
 
+/* The provider instance in use (NULL until the first reconfiguration, or
+ * if no provider could be opened). */
+static struct rdma_nic *nic;
+
+/* What the Interface status column last reflected, so that the bridge is
+ * asked to refresh it only when something changed. */
+static uint64_t last_status_seq;
+static char *last_config_errors;
+
+static unixctl_cb_func rdma_overlay_unixctl_show;
+static unixctl_cb_func rdma_overlay_unixctl_dump_ports;
+static unixctl_cb_func rdma_overlay_unixctl_stats;
+static unixctl_cb_func rdma_overlay_unixctl_dump_nic;
+
+/* Registers the providers built into ovs-vswitchd, the dpif port notifier
+ * and the unixctl commands.  Called at the end of bridge_init(). */
 void
 rdma_overlay_init(const char *remote OVS_UNUSED)
 {
+    rdma_nic_register(&rdma_nic_soft_class);
+    ro_port_binding_init();
+
+    unixctl_command_register("rdma-overlay/show", "", 0, 0,
+                             rdma_overlay_unixctl_show, NULL);
+    unixctl_command_register("rdma-overlay/dump-ports", "", 0, 0,
+                             rdma_overlay_unixctl_dump_ports, NULL);
+    unixctl_command_register("rdma-overlay/stats", "", 0, 0,
+                             rdma_overlay_unixctl_stats, NULL);
+    unixctl_command_register("rdma-overlay/dump-nic", "", 0, 0,
+                             rdma_overlay_unixctl_dump_nic, NULL);
+    ro_overlay_init();
     VLOG_DBG("rdma-overlay extension initialized");
 }
 
+/* Removes everything from the provider instance and closes it. */
 void
 rdma_overlay_exit(void)
 {
+    ro_overlay_exit();
+    ro_port_binding_exit(nic);
+    rdma_nic_close(nic);
+    nic = NULL;
+    ro_settings_reset();
+    rdma_nic_unregister(rdma_nic_soft_class.type);
+    free(last_config_errors);
+    last_config_errors = NULL;
 }
 
-void
-rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg OVS_UNUSED)
+/* Replaces the provider instance with 'new', moving every exported object
+ * over while both are open, then closes the old one. */
+static void
+switch_nic(struct rdma_nic *new)
 {
+    struct rdma_nic *old = nic;
+
+    nic = new;
+    ro_overlay_nic_changed(old, new);
+    ro_port_binding_nic_changed(old, new);
+    rdma_nic_close(old);
+    VLOG_DBG("RDMA NIC provider is now %s", rdma_nic_type(new));
+}
+
+/* Opens the provider that the settings ask for, unless it is already in
+ * use.  If it cannot be opened, the instance in use (or else the default
+ * provider) stays and the failure is reported as a configuration error. */
+static void
+update_nic(void)
+{
+    const char *type = ro_settings_provider();
+    struct rdma_nic *new;
+    char *error;
+
+    if (nic && !strcmp(rdma_nic_type(nic), type)) {
+        return;
+    }
+    if (!rdma_nic_open(type, type, &new, &error)) {
+        switch_nic(new);
+        return;
+    }
+
+    if (nic) {
+        ro_settings_provider_failed(type, rdma_nic_type(nic), error);
+    } else if (strcmp(type, RDMA_OVERLAY_DEFAULT_PROVIDER)
+               && !rdma_nic_open(RDMA_OVERLAY_DEFAULT_PROVIDER,
+                                 RDMA_OVERLAY_DEFAULT_PROVIDER, &new, NULL)) {
+        ro_settings_provider_failed(type, RDMA_OVERLAY_DEFAULT_PROVIDER,
+                                    error);
+        switch_nic(new);
+    } else {
+        ro_settings_provider_failed(type, "none", error);
+    }
+    free(error);
+}
+
+/* Returns the global configuration errors as one line, or NULL. */
+static char *
+config_errors(void)
+{
+    const char *errors[] = { ro_settings_provider_error(),
+                             ro_settings_dscp_error() };
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
+        if (errors[i]) {
+            ds_put_format(&ds, "%s%s", ds.length ? "; " : "", errors[i]);
+        }
+    }
+    return ds.length ? ds_steal_cstr(&ds) : NULL;
+}
+
+/* Asks the bridge to refresh Interface status if what we report changed. */
+static void
+check_status(void)
+{
+    uint64_t seq = ro_port_binding_status_seq();
+    char *errors = config_errors();
+
+    if (seq != last_status_seq
+        || !nullable_string_is_equal(errors, last_config_errors)) {
+        last_status_seq = seq;
+        free(last_config_errors);
+        last_config_errors = errors;
+        bridge_ext_status_changed();
+    } else {
+        free(errors);
+    }
+}
+
+/* Applies 'cfg': global settings, provider instance, port bindings, then
+ * the overlay map, which depends on all three.  Runs at the end of each
+ * bridge reconfiguration, before ovs-vsctl is told it is complete, so
+ * that everything here is visible as soon as ovs-vsctl returns. */
+void
+rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg)
+{
+    ro_settings_update(&cfg->other_config);
+    update_nic();
+    ro_port_binding_reconfigure(cfg, nic);
+    ro_overlay_reconfigure();
+    check_status();
 }
 
 void
 rdma_overlay_run(void)
 {
+    if (ro_port_binding_run(nic)) {
+        ro_overlay_reconfigure();
+    }
+    ro_overlay_run();
+    rdma_nic_run(nic);
+    check_status();
 }
 
 void
 rdma_overlay_wait(void)
 {
+    ro_port_binding_wait();
+    ro_overlay_wait();
+    rdma_nic_wait(nic);
 }
 
+/* Adds the rdma_overlay* keys to the status of 'iface' (see
+ * ovs-rdma-overlay(7)). */
 void
-rdma_overlay_get_iface_status(const struct ovsrec_interface *cfg OVS_UNUSED,
-                              struct smap *status OVS_UNUSED)
+rdma_overlay_get_iface_status(const struct ovsrec_interface *iface,
+                              struct smap *status)
 {
+    ro_port_binding_get_status(iface, status);
+    if (last_config_errors && smap_get(status, "rdma_overlay")) {
+        smap_replace(status, "rdma_overlay_config_error",
+                     last_config_errors);
+    }
+}
+
+/* Returns the provider instance in use, or NULL if none could be opened.
+ * (rdma_overlay_dscp() is in settings.c, with the other keys.) */
+struct rdma_nic *
+rdma_overlay_nic(void)
+{
+    return nic;
+}
+
+static void
+rdma_overlay_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                          const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    const struct ro_binding **bindings;
+    struct rdma_nic_caps caps;
+    struct ro_port_counts counts;
+    char *errors = config_errors();
+    size_t n;
+
+    if (nic) {
+        ds_put_format(&ds, "provider: %s (%s)\n", rdma_nic_type(nic),
+                      nic->class->description);
+    } else {
+        ds_put_cstr(&ds, "provider: none (no RDMA NIC provider instance)\n");
+    }
+    rdma_nic_get_caps(nic, &caps);
+    ds_put_cstr(&ds, "capabilities: ");
+    rdma_nic_format_caps(&caps, &ds);
+    ds_put_format(&ds, "\ndscp: %"PRIu8"\n", rdma_overlay_dscp());
+    if (errors) {
+        ds_put_format(&ds, "config error: %s\n", errors);
+        free(errors);
+    }
+
+    ro_port_binding_get_counts(&counts);
+    ds_put_format(&ds, "ports: %"PRIuSIZE" enabled, %"PRIuSIZE" bound, "
+                  "%"PRIuSIZE" error\n",
+                  counts.enabled, counts.bound, counts.errors);
+    n = ro_port_binding_get_all(&bindings);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(&ds, "  %s %s macs=", bindings[i]->bridge,
+                      bindings[i]->port);
+        rdma_nic_format_macs(bindings[i], &ds);
+        ds_put_char(&ds, '\n');
+    }
+    free(bindings);
+
+    if (nic && nic->class->format_stats) {
+        ds_put_cstr(&ds, "provider state:\n");
+        struct ds state = DS_EMPTY_INITIALIZER;
+        nic->class->format_stats(nic, &state);
+        for (const char *line = ds_cstr(&state); *line; ) {
+            size_t len = strcspn(line, "\n");
+
+            ds_put_format(&ds, "  %.*s\n", (int) len, line);
+            line += len + (line[len] == '\n');
+        }
+        ds_destroy(&state);
+    }
+
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
+rdma_overlay_unixctl_dump_ports(struct unixctl_conn *conn,
+                                int argc OVS_UNUSED,
+                                const char *argv[] OVS_UNUSED,
+                                void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    ro_port_binding_format(&ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
+rdma_overlay_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                           const char *argv[] OVS_UNUSED,
+                           void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    if (!nic) {
+        unixctl_command_reply_error(conn, "no RDMA NIC provider instance");
+        return;
+    }
+    ds_put_format(&ds, "provider: %s\n", rdma_nic_type(nic));
+    rdma_nic_format_stats(nic, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+static void
+rdma_overlay_unixctl_dump_nic(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                              const char *argv[] OVS_UNUSED,
+                              void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    if (!nic) {
+        unixctl_command_reply_error(conn, "no RDMA NIC provider instance");
+        return;
+    }
+    ds_put_format(&ds, "provider: %s\n", rdma_nic_type(nic));
+    rdma_nic_format_tables(nic, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
 }

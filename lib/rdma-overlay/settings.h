@@ -40,9 +40,10 @@ const char *ro_settings_provider(void);
 const char *ro_settings_provider_error(void);
 const char *ro_settings_dscp_error(void);
 
-/* Overrides the effective provider after the one requested could not be
- * opened: 'type' stays in effect and 'error' is reported. */
-void ro_settings_provider_failed(const char *type, const char *error);
+/* Records that provider 'requested' could not be opened ('why'): 'kept'
+ * stays the effective provider and the error is reported. */
+void ro_settings_provider_failed(const char *requested, const char *kept,
+                                 const char *why);
 
 /* Interface other_config. */
 struct ro_iface_settings {

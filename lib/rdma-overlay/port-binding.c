@@ -1,0 +1,601 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma-overlay authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+
+#include <config.h>
+
+#include "port-binding.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpif.h"
+#include "flow.h"
+#include "hash.h"
+#include "netdev.h"
+#include "nic.h"
+#include "ofproto/ofproto-dpif.h"
+#include "ofproto/ofproto-provider.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/vlog.h"
+#include "overlay.h"
+#include "openvswitch/poll-loop.h"
+#include "settings.h"
+#include "smap.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(rdma_overlay_port_binding);
+
+/* Which port types can carry a DCN.
+ *
+ * A DCN's port is where its frames enter the bridge: a VM's tap or
+ * vhost-user port, a container's veth or internal port, a dummy port in
+ * tests.  Rejected, each with a status that says why:
+ *
+ *   - patch ports: they have no datapath port, so there is nothing for a
+ *     NIC to bind;
+ *   - tunnel ports (vxlan, geneve, gre, ...): they carry the overlay itself
+ *     and are exported as VTEPs instead;
+ *   - a bridge's local port (the internal port named like the bridge): it
+ *     is the host's own interface to the bridge, typically the underlay
+ *     endpoint, not a tenant's.
+ *
+ * Other internal ports are accepted: a container may use one as its NIC,
+ * and then the port's own MAC is the DCN's MAC. */
+
+enum ro_port_state {
+    RO_PORT_DISABLED,           /* other_config:rdma-overlay=false. */
+    RO_PORT_BOUND,
+    RO_PORT_ERROR,              /* Invalid, unsupported or not bindable. */
+};
+
+static const char *
+ro_port_state_to_string(enum ro_port_state state)
+{
+    switch (state) {
+    case RO_PORT_DISABLED:
+        return "disabled";
+    case RO_PORT_BOUND:
+        return "bound";
+    case RO_PORT_ERROR:
+        return "error";
+    }
+    return "unknown";
+}
+
+/* An Interface with other_config:rdma-overlay set. */
+struct ro_port {
+    struct hmap_node node;      /* In 'ports', by 'name'. */
+    char *bridge;
+    char *name;                 /* Interface names are unique in a DB. */
+    char *type;                 /* Interface type, "" for system. */
+    struct ro_iface_settings settings;
+
+    enum ro_port_state state;
+    char *error;                /* Why, if RO_PORT_ERROR. */
+    bool bound;                 /* 'binding' is bound to the NIC. */
+    struct ro_binding binding;
+
+    bool seen;                  /* For the mark-and-sweep in reconfigure. */
+};
+
+static struct hmap ports = HMAP_INITIALIZER(&ports);
+
+/* Set by the dpif port notifier: a datapath port appeared or vanished,
+ * maybe outside a bridge reconfiguration (e.g. dpctl/del-if), so every
+ * port must be checked again on the next run. */
+static bool dp_ports_changed;
+
+/* Incremented whenever what ro_port_binding_get_status() reports may have
+ * changed. */
+static uint64_t status_seq;
+
+static void
+dp_port_added(const struct dpif *dpif OVS_UNUSED,
+              const struct netdev *netdev OVS_UNUSED,
+              odp_port_t port OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    dp_ports_changed = true;
+}
+
+static void
+dp_port_deleted(const struct dpif *dpif OVS_UNUSED,
+                odp_port_t port OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    dp_ports_changed = true;
+}
+
+static const struct dpif_port_notifier dp_notifier = {
+    .port_added = dp_port_added,
+    .port_deleted = dp_port_deleted,
+};
+
+/* Registers the dpif port notifier.  Call before any bridge opens a
+ * datapath. */
+void
+ro_port_binding_init(void)
+{
+    dpif_port_notifier_register(&dp_notifier);
+}
+
+static struct ro_port *
+ro_port_find(const char *name)
+{
+    struct ro_port *p;
+
+    HMAP_FOR_EACH_WITH_HASH (p, node, hash_string(name, 0), &ports) {
+        if (!strcmp(p->name, name)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Sets the state of 'p' to 'state' with error 'error' (owned by the
+ * callee, NULL unless RO_PORT_ERROR). */
+static void
+ro_port_set_state(struct ro_port *p, enum ro_port_state state, char *error)
+{
+    if (p->state != state || !nullable_string_is_equal(p->error, error)) {
+        status_seq++;
+        if (state == RO_PORT_ERROR) {
+            VLOG_DBG("%s: %s", p->name, error);
+        }
+    }
+    p->state = state;
+    free(p->error);
+    p->error = error;
+}
+
+static void
+ro_port_unbind(struct ro_port *p, struct rdma_nic *nic)
+{
+    if (p->bound) {
+        rdma_nic_port_unbind(nic, &p->binding);
+        ro_binding_destroy(&p->binding);
+        memset(&p->binding, 0, sizeof p->binding);
+        p->bound = false;
+    }
+}
+
+static bool
+bindings_equal(const struct ro_binding *a, const struct ro_binding *b)
+{
+    return (!strcmp(a->bridge, b->bridge)
+            && !strcmp(a->port, b->port)
+            && !strcmp(a->type, b->type)
+            && a->odp_port == b->odp_port
+            && a->ofp_port == b->ofp_port
+            && a->n_macs == b->n_macs
+            && !memcmp(a->macs, b->macs, a->n_macs * sizeof *a->macs));
+}
+
+static int
+compare_macs(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct eth_addr));
+}
+
+/* Adds 'mac' to the MACs of 'b', keeping them sorted and unique. */
+static void
+binding_add_mac(struct ro_binding *b, struct eth_addr mac)
+{
+    for (size_t i = 0; i < b->n_macs; i++) {
+        if (eth_addr_equals(b->macs[i], mac)) {
+            return;
+        }
+    }
+    b->macs = xrealloc(b->macs, (b->n_macs + 1) * sizeof *b->macs);
+    b->macs[b->n_macs++] = mac;
+    qsort(b->macs, b->n_macs, sizeof *b->macs, compare_macs);
+}
+
+/* Works out the binding that 'p' should have now, from its settings and
+ * the bridge's live state.  Returns NULL and fills in 'b' on success,
+ * otherwise returns why 'p' cannot be bound (caller frees). */
+static char *
+ro_port_compute_binding(const struct ro_port *p, struct ro_binding *b)
+{
+    struct ofproto_dpif *ofproto;
+    struct ofproto_port op;
+    struct dpif_port dpif_port;
+    const struct ofport *ofport;
+    const char *dp_name;
+    char *error = NULL;
+
+    memset(b, 0, sizeof *b);
+
+    if (!strcmp(p->type, "patch")) {
+        return xstrdup("patch ports are not supported: they have no "
+                       "datapath port");
+    }
+
+    ofproto = ofproto_dpif_lookup_by_name(p->bridge);
+    if (!ofproto) {
+        return xasprintf("bridge %s has no datapath", p->bridge);
+    }
+    if (ofproto_port_query_by_name(&ofproto->up, p->name, &op)) {
+        return xasprintf("not a port of bridge %s", p->bridge);
+    }
+    ofport = ofproto_get_port(&ofproto->up, op.ofp_port);
+    if (op.ofp_port == OFPP_LOCAL) {
+        error = xasprintf("the local port of bridge %s is not supported: it "
+                          "is the host's interface, not a DCN's", p->bridge);
+    } else if (!ofport) {
+        error = xasprintf("not a port of bridge %s", p->bridge);
+    } else if (netdev_get_tunnel_config(ofport->netdev)) {
+        error = xasprintf("tunnel ports (type %s) are not supported: they "
+                          "carry the overlay, not a DCN", op.type);
+    }
+    if (error) {
+        ofproto_port_destroy(&op);
+        return error;
+    }
+
+    dp_name = netdev_get_name(ofport->netdev);
+    if (dpif_port_query_by_name(ofproto->backer->dpif, dp_name,
+                                &dpif_port)) {
+        ofproto_port_destroy(&op);
+        return xasprintf("no port %s in datapath %s", dp_name,
+                         dpif_name(ofproto->backer->dpif));
+    }
+
+    b->bridge = xstrdup(p->bridge);
+    b->port = xstrdup(p->name);
+    b->type = xstrdup(p->type);
+    b->odp_port = dpif_port.port_no;
+    b->ofp_port = op.ofp_port;
+    for (size_t i = 0; i < p->settings.n_macs; i++) {
+        binding_add_mac(b, p->settings.macs[i]);
+    }
+    if (!strcmp(p->type, "internal")) {
+        struct eth_addr mac;
+
+        if (!netdev_get_etheraddr(ofport->netdev, &mac)
+            && !eth_addr_is_zero(mac)) {
+            binding_add_mac(b, mac);
+        }
+    }
+
+    dpif_port_destroy(&dpif_port);
+    ofproto_port_destroy(&op);
+    return NULL;
+}
+
+/* Brings 'p''s state and binding in line with its settings and the
+ * bridge's state, binding to or unbinding from 'nic'.  Returns true if the
+ * binding changed. */
+static bool
+ro_port_refresh(struct ro_port *p, struct rdma_nic *nic)
+{
+    struct ro_binding b;
+    char *error;
+    int retval;
+
+    if (p->settings.error) {
+        bool changed = p->bound;
+
+        ro_port_unbind(p, nic);
+        ro_port_set_state(p, RO_PORT_ERROR, xstrdup(p->settings.error));
+        return changed;
+    }
+    if (!p->settings.enabled) {
+        bool changed = p->bound;
+
+        ro_port_unbind(p, nic);
+        ro_port_set_state(p, RO_PORT_DISABLED, NULL);
+        return changed;
+    }
+
+    error = ro_port_compute_binding(p, &b);
+    if (error) {
+        bool changed = p->bound;
+
+        ro_port_unbind(p, nic);
+        ro_port_set_state(p, RO_PORT_ERROR, error);
+        return changed;
+    }
+
+    if (p->bound && bindings_equal(&p->binding, &b)) {
+        ro_binding_destroy(&b);
+        return false;
+    }
+
+    /* A change of attributes is an unbind followed by a bind (see
+     * 'port_bind' in nic-provider.h). */
+    ro_port_unbind(p, nic);
+    if (!nic) {
+        ro_binding_destroy(&b);
+        ro_port_set_state(p, RO_PORT_ERROR,
+                          xstrdup("no RDMA NIC provider instance"));
+        return true;
+    }
+    retval = rdma_nic_port_bind(nic, &b);
+    if (retval) {
+        ro_binding_destroy(&b);
+        ro_port_set_state(p, RO_PORT_ERROR,
+                          xasprintf("provider %s refused the binding: %s",
+                                    rdma_nic_type(nic),
+                                    ovs_strerror(retval)));
+        return true;
+    }
+    p->binding = b;
+    p->bound = true;
+    ro_port_set_state(p, RO_PORT_BOUND, NULL);
+    status_seq++;               /* The MACs or port numbers may differ. */
+    return true;
+}
+
+static void
+ro_port_destroy(struct ro_port *p, struct rdma_nic *nic)
+{
+    ro_port_unbind(p, nic);
+    hmap_remove(&ports, &p->node);
+    ro_iface_settings_destroy(&p->settings);
+    free(p->bridge);
+    free(p->name);
+    free(p->type);
+    free(p->error);
+    free(p);
+    status_seq++;
+}
+
+static bool
+refresh_all(struct rdma_nic *nic)
+{
+    struct ro_port *p;
+    bool changed = false;
+
+    HMAP_FOR_EACH (p, node, &ports) {
+        changed |= ro_port_refresh(p, nic);
+    }
+    dp_ports_changed = false;
+    return changed;
+}
+
+/* Takes the RDMA settings of every Interface of 'cfg', then binds,
+ * rebinds or unbinds each such Interface with 'nic'.  Returns true if any
+ * binding changed. */
+bool
+ro_port_binding_reconfigure(const struct ovsrec_open_vswitch *cfg,
+                            struct rdma_nic *nic)
+{
+    struct ro_port *p;
+    bool changed = false;
+
+    HMAP_FOR_EACH (p, node, &ports) {
+        p->seen = false;
+    }
+
+    for (size_t i = 0; cfg && i < cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br = cfg->bridges[i];
+
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct ovsrec_port *port = br->ports[j];
+
+            for (size_t k = 0; k < port->n_interfaces; k++) {
+                const struct ovsrec_interface *iface = port->interfaces[k];
+                struct ro_iface_settings s;
+
+                ro_iface_settings_parse(&iface->other_config, &s);
+                if (!s.set) {
+                    ro_iface_settings_destroy(&s);
+                    continue;
+                }
+
+                p = ro_port_find(iface->name);
+                if (p && p->seen) {
+                    /* The bridge rejects duplicate names; so do we. */
+                    ro_iface_settings_destroy(&s);
+                    continue;
+                }
+                if (!p) {
+                    p = xzalloc(sizeof *p);
+                    p->name = xstrdup(iface->name);
+                    p->state = RO_PORT_DISABLED;
+                    hmap_insert(&ports, &p->node, hash_string(p->name, 0));
+                    status_seq++;
+                }
+                if (!p->bridge || strcmp(p->bridge, br->name)) {
+                    free(p->bridge);
+                    p->bridge = xstrdup(br->name);
+                }
+                free(p->type);
+                p->type = xstrdup(iface->type);
+                ro_iface_settings_destroy(&p->settings);
+                p->settings = s;
+                p->seen = true;
+            }
+        }
+    }
+
+    HMAP_FOR_EACH_SAFE (p, node, &ports) {
+        if (!p->seen) {
+            changed |= p->bound;
+            ro_port_destroy(p, nic);
+        }
+    }
+    changed |= refresh_all(nic);
+    return changed;
+}
+
+/* Checks every port again if a datapath port came or went since the last
+ * check.  Returns true if any binding changed. */
+bool
+ro_port_binding_run(struct rdma_nic *nic)
+{
+    return dp_ports_changed ? refresh_all(nic) : false;
+}
+
+/* Wakes up the main loop at once if datapath ports changed outside a
+ * reconfiguration. */
+void
+ro_port_binding_wait(void)
+{
+    if (dp_ports_changed) {
+        poll_immediate_wake();
+    }
+}
+
+/* Moves every bound port from provider instance 'old' to 'new'. */
+void
+ro_port_binding_nic_changed(struct rdma_nic *old, struct rdma_nic *new)
+{
+    struct ro_port *p;
+
+    HMAP_FOR_EACH (p, node, &ports) {
+        ro_port_unbind(p, old);
+    }
+    refresh_all(new);
+}
+
+/* Unbinds every port from 'nic' and forgets every port. */
+void
+ro_port_binding_exit(struct rdma_nic *nic)
+{
+    struct ro_port *p;
+
+    HMAP_FOR_EACH_SAFE (p, node, &ports) {
+        ro_port_destroy(p, nic);
+    }
+    dpif_port_notifier_unregister(&dp_notifier);
+}
+
+/* Returns the binding of RDMA-enabled port 'port' of 'bridge' if it is
+ * bound, otherwise NULL. */
+const struct ro_binding *
+ro_port_binding_find(const char *bridge, const char *port)
+{
+    const struct ro_port *p = ro_port_find(port);
+
+    return (p && p->bound && !strcmp(p->bridge, bridge)
+            ? &p->binding : NULL);
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct ro_port *const *a = a_, *const *b = b_;
+    int cmp = strcmp((*a)->bridge, (*b)->bridge);
+
+    return cmp ? cmp : strcmp((*a)->name, (*b)->name);
+}
+
+/* Returns every port with the RDMA key, sorted by bridge and name, in an
+ * array the caller frees, and their number in '*n'. */
+static struct ro_port **
+sorted_ports(size_t *n)
+{
+    struct ro_port **array = xmalloc((hmap_count(&ports) + 1)
+                                     * sizeof *array);
+    struct ro_port *p;
+
+    *n = 0;
+    HMAP_FOR_EACH (p, node, &ports) {
+        array[(*n)++] = p;
+    }
+    qsort(array, *n, sizeof *array, compare_ports);
+    return array;
+}
+
+/* Stores in '*bindingsp' an array of every bound port's binding, sorted by
+ * bridge then port, and returns its length.  The caller frees the array
+ * (not the bindings, which stay valid until the next reconfiguration or
+ * run of this module). */
+size_t
+ro_port_binding_get_all(const struct ro_binding ***bindingsp)
+{
+    size_t n_ports, n = 0;
+    struct ro_port **array = sorted_ports(&n_ports);
+    const struct ro_binding **bindings = xmalloc((n_ports + 1)
+                                                 * sizeof *bindings);
+
+    for (size_t i = 0; i < n_ports; i++) {
+        if (array[i]->bound) {
+            bindings[n++] = &array[i]->binding;
+        }
+    }
+    free(array);
+    *bindingsp = bindings;
+    return n;
+}
+
+/* Stores the number of enabled, bound and failed ports in 'c'. */
+void
+ro_port_binding_get_counts(struct ro_port_counts *c)
+{
+    const struct ro_port *p;
+
+    memset(c, 0, sizeof *c);
+    HMAP_FOR_EACH (p, node, &ports) {
+        c->enabled += p->settings.enabled;
+        c->bound += p->state == RO_PORT_BOUND;
+        c->errors += p->state == RO_PORT_ERROR;
+    }
+}
+
+/* Returns a number that changes whenever the status keys of some port may
+ * have changed. */
+uint64_t
+ro_port_binding_status_seq(void)
+{
+    return status_seq;
+}
+
+/* Adds the rdma_overlay* status keys of Interface 'iface' to 'status', if
+ * it has other_config:rdma-overlay. */
+void
+ro_port_binding_get_status(const struct ovsrec_interface *iface,
+                           struct smap *status)
+{
+    const struct ro_port *p = ro_port_find(iface->name);
+
+    if (!p) {
+        return;
+    }
+    smap_replace(status, "rdma_overlay", ro_port_state_to_string(p->state));
+    if (p->state == RO_PORT_ERROR) {
+        smap_replace(status, "rdma_overlay_error", p->error);
+    }
+    if (p->bound && p->binding.n_macs) {
+        struct ds macs = DS_EMPTY_INITIALIZER;
+
+        rdma_nic_format_macs(&p->binding, &macs);
+        smap_replace(status, "rdma_overlay_macs", ds_cstr(&macs));
+        ds_destroy(&macs);
+    }
+}
+
+/* Appends the rdma-overlay/dump-ports table to 'ds': one line per
+ * Interface that has other_config:rdma-overlay, sorted by bridge and
+ * name. */
+void
+ro_port_binding_format(struct ds *ds)
+{
+    size_t n;
+    struct ro_port **array = sorted_ports(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct ro_port *p = array[i];
+
+        ds_put_format(ds, "%s %s %s", p->bridge, p->name,
+                      ro_port_state_to_string(p->state));
+        if (p->bound) {
+            const struct ro_binding *b = &p->binding;
+
+            ds_put_format(ds, " type=%s ofp_port=%"PRIu32
+                          " odp_port=%"PRIu32" macs=",
+                          b->type[0] ? b->type : "system",
+                          ofp_to_u16(b->ofp_port), odp_to_u32(b->odp_port));
+            rdma_nic_format_macs(b, ds);
+        } else if (p->state == RO_PORT_ERROR) {
+            ds_put_format(ds, " (%s)", p->error);
+        }
+        ds_put_char(ds, '\n');
+    }
+    free(array);
+}

@@ -1,0 +1,267 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma-overlay authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+
+#include <config.h>
+
+#include "settings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "rdma-overlay.h"
+#include "smap.h"
+#include "sset.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rdma_overlay_settings);
+
+/* One warning per bad value, not per reconfiguration: every ovs-vsctl
+ * command reconfigures, and repeating the same complaint helps nobody. */
+static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+/* A global key: its effective value and, if the configured value was
+ * rejected, why.  'warned' is the rejected value last warned about. */
+struct global_key {
+    char *error;
+    char *warned;
+};
+
+static char *provider;          /* Effective provider type. */
+static uint8_t dscp = RDMA_OVERLAY_DEFAULT_DSCP;
+static struct global_key provider_key;
+static struct global_key dscp_key;
+
+/* Sets 'key''s error to 'error' (taking ownership; NULL clears it) and logs
+ * a warning the first time the rejected value 'value' is seen. */
+static void
+global_key_set_error(struct global_key *key, const char *value, char *error)
+{
+    free(key->error);
+    key->error = error;
+    if (!error) {
+        free(key->warned);
+        key->warned = NULL;
+    } else if (!key->warned || strcmp(key->warned, value)) {
+        free(key->warned);
+        key->warned = xstrdup(value);
+        VLOG_WARN_RL(&warn_rl, "%s", error);
+    }
+}
+
+static void
+update_provider(const char *value)
+{
+    const char *type = value ? value : RDMA_OVERLAY_DEFAULT_PROVIDER;
+
+    if (!provider) {
+        provider = xstrdup(RDMA_OVERLAY_DEFAULT_PROVIDER);
+    }
+    if (rdma_nic_class_lookup(type)) {
+        if (strcmp(provider, type)) {
+            free(provider);
+            provider = xstrdup(type);
+        }
+        global_key_set_error(&provider_key, type, NULL);
+    } else {
+        struct sset types = SSET_INITIALIZER(&types);
+        struct ds known = DS_EMPTY_INITIALIZER;
+        const char *t;
+
+        rdma_nic_enumerate_types(&types);
+        SSET_FOR_EACH (t, &types) {
+            ds_put_format(&known, "%s%s", known.length ? ", " : "", t);
+        }
+        global_key_set_error(
+            &provider_key, type,
+            xasprintf("other_config:rdma-overlay-provider: unknown provider "
+                      "\"%s\" (known: %s); keeping \"%s\"",
+                      type, ds_cstr(&known), provider));
+        ds_destroy(&known);
+        sset_destroy(&types);
+    }
+}
+
+static void
+update_dscp(const char *value)
+{
+    unsigned int n;
+
+    if (!value) {
+        dscp = RDMA_OVERLAY_DEFAULT_DSCP;
+        global_key_set_error(&dscp_key, "", NULL);
+    } else if (str_to_uint(value, 10, &n) && n <= 63) {
+        dscp = n;
+        global_key_set_error(&dscp_key, value, NULL);
+    } else {
+        global_key_set_error(
+            &dscp_key, value,
+            xasprintf("other_config:rdma-overlay-dscp: \"%s\" is not an "
+                      "integer between 0 and 63; keeping %"PRIu8,
+                      value, dscp));
+    }
+}
+
+/* Applies the global keys of Open_vSwitch other_config 'other_config'.  An
+ * invalid value leaves the previous one in effect and records an error.
+ * Returns true if the effective provider type changed. */
+bool
+ro_settings_update(const struct smap *other_config)
+{
+    char *old = nullable_xstrdup(provider);
+    bool changed;
+
+    update_provider(smap_get(other_config, "rdma-overlay-provider"));
+    update_dscp(smap_get(other_config, "rdma-overlay-dscp"));
+
+    changed = !old || strcmp(old, provider);
+    free(old);
+    return changed;
+}
+
+/* Returns every global key to its default and forgets errors (for exit and
+ * for tests). */
+void
+ro_settings_reset(void)
+{
+    free(provider);
+    provider = NULL;
+    dscp = RDMA_OVERLAY_DEFAULT_DSCP;
+    global_key_set_error(&provider_key, "", NULL);
+    global_key_set_error(&dscp_key, "", NULL);
+}
+
+/* Returns the effective provider type. */
+const char *
+ro_settings_provider(void)
+{
+    return provider ? provider : RDMA_OVERLAY_DEFAULT_PROVIDER;
+}
+
+/* Returns why the configured provider was rejected, or NULL. */
+const char *
+ro_settings_provider_error(void)
+{
+    return provider_key.error;
+}
+
+/* Returns why the configured DSCP was rejected, or NULL. */
+const char *
+ro_settings_dscp_error(void)
+{
+    return dscp_key.error;
+}
+
+/* Records that provider 'requested' could not be opened ('why'), so that
+ * 'kept' stays the effective provider. */
+void
+ro_settings_provider_failed(const char *requested, const char *kept,
+                            const char *why)
+{
+    free(provider);
+    provider = xstrdup(kept);
+    global_key_set_error(
+        &provider_key, requested,
+        xasprintf("other_config:rdma-overlay-provider: %s; keeping \"%s\"",
+                  why, kept));
+}
+
+/* Returns the DSCP that outer IP headers carry (Open_vSwitch
+ * other_config:rdma-overlay-dscp, default 26 = AF31). */
+uint8_t
+rdma_overlay_dscp(void)
+{
+    return dscp;
+}
+
+static int
+compare_macs(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct eth_addr));
+}
+
+/* Parses 'value', a list of MACs separated by commas or spaces, into
+ * 's->macs'.  Returns false if a member is not a unicast MAC. */
+static bool
+parse_macs(const char *value, struct ro_iface_settings *s)
+{
+    char *copy = xstrdup(value);
+    char *save = NULL;
+    bool ok = true;
+
+    for (char *tok = strtok_r(copy, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        struct eth_addr mac;
+
+        if (!eth_addr_from_string(tok, &mac) || eth_addr_is_multicast(mac)
+            || eth_addr_is_zero(mac)) {
+            ok = false;
+            break;
+        }
+        s->macs = xrealloc(s->macs, (s->n_macs + 1) * sizeof *s->macs);
+        s->macs[s->n_macs++] = mac;
+    }
+    free(copy);
+
+    if (ok && s->n_macs) {
+        size_t n = 1;
+
+        qsort(s->macs, s->n_macs, sizeof *s->macs, compare_macs);
+        for (size_t i = 1; i < s->n_macs; i++) {
+            if (!eth_addr_equals(s->macs[i], s->macs[n - 1])) {
+                s->macs[n++] = s->macs[i];
+            }
+        }
+        s->n_macs = n;
+    }
+    return ok;
+}
+
+/* Parses the keys of Interface other_config 'other_config' into 's', which
+ * the caller must later free with ro_iface_settings_destroy().  On an
+ * invalid value 's->enabled' is false and 's->error' says why. */
+void
+ro_iface_settings_parse(const struct smap *other_config,
+                        struct ro_iface_settings *s)
+{
+    const char *value = smap_get(other_config, "rdma-overlay");
+    const char *macs = smap_get(other_config, "rdma-overlay-mac");
+
+    memset(s, 0, sizeof *s);
+    s->set = value != NULL;
+    if (!value) {
+        return;
+    }
+
+    if (!strcmp(value, "true")) {
+        s->enabled = true;
+    } else if (strcmp(value, "false")) {
+        s->error = xasprintf("invalid other_config:rdma-overlay \"%s\" "
+                             "(expected true or false)", value);
+        return;
+    }
+
+    if (macs && !parse_macs(macs, s)) {
+        s->enabled = false;
+        free(s->macs);
+        s->macs = NULL;
+        s->n_macs = 0;
+        s->error = xasprintf("invalid other_config:rdma-overlay-mac \"%s\" "
+                             "(expected unicast Ethernet addresses separated "
+                             "by commas)", macs);
+    }
+}
+
+/* Frees what 's' owns. */
+void
+ro_iface_settings_destroy(struct ro_iface_settings *s)
+{
+    free(s->macs);
+    free(s->error);
+    memset(s, 0, sizeof *s);
+}
