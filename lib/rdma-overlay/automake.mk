@@ -23,5 +23,14 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 
 # (owner: overlay) VTEPs, MAC->VTEP mappings, resolution, tuples.
 lib_rdma_overlay_librdma_overlay_la_SOURCES += \
+	lib/rdma-overlay/mapping.c \
+	lib/rdma-overlay/mapping.h \
 	lib/rdma-overlay/overlay-map.c \
-	lib/rdma-overlay/overlay-map.h
+	lib/rdma-overlay/overlay-map.h \
+	lib/rdma-overlay/overlay.c \
+	lib/rdma-overlay/resolve.c \
+	lib/rdma-overlay/resolve.h \
+	lib/rdma-overlay/vtep.c \
+	lib/rdma-overlay/vtep.h \
+	lib/rdma-overlay/xlate-probe.c \
+	lib/rdma-overlay/xlate-probe.h

@@ -7,40 +7,73 @@
 
 #include "overlay-map.h"
 
+#include "mapping.h"
 #include "openvswitch/vlog.h"
+#include "rdma-overlay.h"
+#include "resolve.h"
+#include "vtep.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_map);
 
-/* Entry points of the overlay map.  (First cut: the tables follow in
- * vtep.c and mapping.c.) */
+/* Entry points of the overlay map: they tie the VTEP table (vtep.c), the
+ * mapping table (mapping.c) and resolution (resolve.c) to the module's
+ * main-loop calls. */
 
+/* Registers the overlay's unixctl commands. */
 void
 ro_overlay_init(void)
 {
+    ro_vtep_table_init();
+    ro_mapping_table_init();
+    ro_resolve_init();
 }
 
+/* Withdraws everything the overlay exported from the provider instance. */
 void
 ro_overlay_exit(void)
 {
+    struct rdma_nic *nic = rdma_overlay_nic();
+
+    ro_resolve_exit();
+    ro_mapping_table_clear(nic);
+    ro_vtep_table_clear(nic);
 }
 
+/* Re-exports the VTEPs and revalidates every mapping, before returning, so
+ * that ovs-vsctl returns only once the provider has seen the change.
+ * Tunnel options and ports change only here, which is why the mapping
+ * table cannot rely on its own change detection for them. */
 void
 ro_overlay_reconfigure(void)
 {
+    struct rdma_nic *nic = rdma_overlay_nic();
+
+    ro_vtep_table_refresh(nic);
+    ro_mapping_table_invalidate();
+    ro_mapping_table_run(nic);
 }
 
+/* Main-loop work; see overlay-map.h. */
 void
 ro_overlay_run(void)
 {
+    ro_mapping_table_run(rdma_overlay_nic());
+    ro_resolve_run();
 }
 
 void
 ro_overlay_wait(void)
 {
+    ro_mapping_table_wait();
+    ro_resolve_wait();
 }
 
+/* Replays the overlay's exports from provider instance 'old' into 'new'. */
 void
-ro_overlay_nic_changed(struct rdma_nic *old OVS_UNUSED,
-                       struct rdma_nic *new OVS_UNUSED)
+ro_overlay_nic_changed(struct rdma_nic *old, struct rdma_nic *new)
 {
+    /* Mappings refer to VTEPs: withdraw them first, add them last. */
+    ro_mapping_table_replay(old, NULL);
+    ro_vtep_table_replay(old, new);
+    ro_mapping_table_replay(NULL, new);
 }
