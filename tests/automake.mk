@@ -11,6 +11,8 @@ TESTSUITE_AT = \
 	tests/rdma-overlay-build.at
 # (owner: nic) append tests/rdma-overlay-*.at files here.
 # (owner: overlay) append tests/rdma-overlay-*.at files here.
+TESTSUITE_AT += \
+	tests/rdma-overlay-resolve.at
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite

@@ -486,7 +486,8 @@ void
 ro_mapping_table_run(struct rdma_nic *nic)
 {
     struct sset bridges = SSET_INITIALIZER(&bridges);
-    uint64_t seqno = seq_read(tnl_conf_seq);
+    /* tnl_conf_seq exists once the first netdev was opened. */
+    uint64_t seqno = tnl_conf_seq ? seq_read(tnl_conf_seq) : 0;
 
     enumerate_bridges(&bridges);
     if (watch_bridges(&bridges) || seqno != tnl_seqno) {
@@ -508,7 +509,9 @@ ro_mapping_table_run(struct rdma_nic *nic)
 void
 ro_mapping_table_wait(void)
 {
-    seq_wait(tnl_conf_seq, tnl_seqno);
+    if (tnl_conf_seq) {
+        seq_wait(tnl_conf_seq, tnl_seqno);
+    }
     if (need_revalidate) {
         poll_immediate_wake();
     } else if (!hmap_is_empty(&watches)) {

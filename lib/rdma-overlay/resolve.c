@@ -138,9 +138,10 @@ format_trace_flow(const struct flow *flow, const char *port, struct ds *ds)
 {
     bool ipv6 = flow->dl_type == htons(ETH_TYPE_IPV6);
 
-    ds_put_format(ds, "in_port=%s,%s,dl_src="ETH_ADDR_FMT",dl_dst="
-                  ETH_ADDR_FMT",", port, ipv6 ? "udp6" : "udp",
-                  ETH_ADDR_ARGS(flow->dl_src), ETH_ADDR_ARGS(flow->dl_dst));
+    ds_put_format(ds, "in_port=%s,dl_src="ETH_ADDR_FMT",dl_dst="ETH_ADDR_FMT
+                  ",dl_type=0x%04"PRIx16",", port,
+                  ETH_ADDR_ARGS(flow->dl_src), ETH_ADDR_ARGS(flow->dl_dst),
+                  ntohs(flow->dl_type));
     if (ipv6) {
         ds_put_cstr(ds, "ipv6_src=");
         ipv6_format_addr(&flow->ipv6_src, ds);
@@ -150,8 +151,9 @@ format_trace_flow(const struct flow *flow, const char *port, struct ds *ds)
         ds_put_format(ds, "nw_src="IP_FMT",nw_dst="IP_FMT,
                       IP_ARGS(flow->nw_src), IP_ARGS(flow->nw_dst));
     }
-    ds_put_format(ds, ",nw_ttl=%"PRIu8",tp_src=%"PRIu16",tp_dst=%"PRIu16,
-                  flow->nw_ttl, ntohs(flow->tp_src), ntohs(flow->tp_dst));
+    ds_put_format(ds, ",nw_proto=%"PRIu8",nw_ttl=%"PRIu8",udp_src=%"PRIu16
+                  ",udp_dst=%"PRIu16, flow->nw_proto, flow->nw_ttl,
+                  ntohs(flow->tp_src), ntohs(flow->tp_dst));
 }
 
 /* Fills the outer fields of 'tuple' from tnl_push action 'push' (VXLAN or
