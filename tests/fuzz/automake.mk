@@ -5,6 +5,34 @@
 # sources and runs each for FUZZ_SECONDS.
 
 # (owner: wire)
+FUZZ_TARGETS += tests/fuzz/fuzz-frame
+EXTRA_DIST += \
+	tests/fuzz/fuzz-frame.c \
+	tests/fuzz/gen-corpus-frame.c \
+	tests/fuzz/corpus-frame/seed-00 \
+	tests/fuzz/corpus-frame/seed-01 \
+	tests/fuzz/corpus-frame/seed-02 \
+	tests/fuzz/corpus-frame/seed-03 \
+	tests/fuzz/corpus-frame/seed-04 \
+	tests/fuzz/corpus-frame/seed-05 \
+	tests/fuzz/corpus-frame/seed-06 \
+	tests/fuzz/corpus-frame/seed-07 \
+	tests/fuzz/corpus-frame/seed-08 \
+	tests/fuzz/corpus-frame/seed-09 \
+	tests/fuzz/corpus-frame/seed-10 \
+	tests/fuzz/corpus-frame/seed-11 \
+	tests/fuzz/corpus-frame/seed-12 \
+	tests/fuzz/corpus-frame/seed-13 \
+	tests/fuzz/corpus-frame/seed-14 \
+	tests/fuzz/corpus-frame/seed-15 \
+	tests/fuzz/corpus-frame/seed-16 \
+	tests/fuzz/corpus-frame/seed-17 \
+	tests/fuzz/corpus-frame/seed-18 \
+	tests/fuzz/corpus-frame/seed-19 \
+	tests/fuzz/corpus-frame/seed-20 \
+	tests/fuzz/corpus-frame/seed-21 \
+	tests/fuzz/corpus-frame/seed-22 \
+	tests/fuzz/corpus-frame/seed-23
 
 # (owner: cm)
 FUZZ_TARGETS += tests/fuzz/fuzz-cm

@@ -26,6 +26,8 @@ ROCE_UNIT_TESTS += tests/roce/test-frame
 tests_roce_test_frame_SOURCES = tests/roce/test-frame.c
 ROCE_UNIT_TESTS += tests/roce/test-tshark
 tests_roce_test_tshark_SOURCES = tests/roce/test-tshark.c
+BENCHES += tests/roce/bench-icrc
+tests_roce_bench_icrc_SOURCES = tests/roce/bench-icrc.c
 
 # (owner: transport)
 EXTRA_DIST += tests/roce/roce-link.h

@@ -8,6 +8,7 @@
  * cross-check and the fuzz seed generator.  The addresses and ports match
  * the known-answer frames of wire-kat.h. */
 
+#include <stdlib.h>
 #include <string.h>
 #include "roce/encap.h"
 #include "roce/net.h"
