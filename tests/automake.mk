@@ -12,7 +12,8 @@ TESTSUITE_AT = \
 # (owner: nic) append tests/rdma-overlay-*.at files here.
 # (owner: overlay) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
-	tests/rdma-overlay-resolve.at
+	tests/rdma-overlay-resolve.at \
+	tests/rdma-overlay-vtep.at
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
