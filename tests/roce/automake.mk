@@ -33,6 +33,8 @@ tests_roce_bench_icrc_SOURCES = tests/roce/bench-icrc.c
 EXTRA_DIST += tests/roce/roce-link.h
 ROCE_UNIT_TESTS += tests/roce/test-rc
 tests_roce_test_rc_SOURCES = tests/roce/test-rc.c
+ROCE_UNIT_TESTS += tests/roce/test-rc-lossy
+tests_roce_test_rc_lossy_SOURCES = tests/roce/test-rc-lossy.c
 
 # (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad

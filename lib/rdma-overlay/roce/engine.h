@@ -61,6 +61,7 @@ struct roce_frame;
     C(RX_NAK_OP, "rx_nak_remote_op_err")                                  \
     C(RX_RNR_NAK, "rx_rnr_nak")                                           \
     C(RETRANSMIT_PKTS, "retransmitted_packets")                           \
+    C(GAP_RETRIES, "response_gap_retries")                                \
     C(TIMEOUTS, "ack_timeouts")                                           \
     C(RETRY_EXC, "retry_exceeded")                                        \
     C(RNR_RETRY_EXC, "rnr_retry_exceeded")                                \

@@ -118,6 +118,9 @@ struct roce_qp {
     /* RC completer (rc-comp.c). */
     struct {
         uint32_t psn;           /* Oldest PSN not yet acknowledged. */
+        bool gap_retry;         /* Went back for missing responses; until
+                                 * progress, further gaps are the same
+                                 * loss and must not restart it again. */
     } comp;
 
     /* RC responder (rc-resp.c). */

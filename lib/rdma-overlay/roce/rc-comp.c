@@ -42,6 +42,20 @@ wqe_is_read_like(const struct roce_send_wqe *wqe)
            || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD;
 }
 
+/* Moves the oldest unacknowledged PSN forward to 'psn' (if that is
+ * forward).  Forward progress resets the retry counters (IBTA 9.7.5.2.8)
+ * and ends a go-back for missing responses. */
+static void
+advance_comp(struct roce_qp *qp, uint32_t psn)
+{
+    if (roce_psn_diff(psn, qp->comp.psn) > 0) {
+        qp->comp.psn = psn;
+        qp->comp.gap_retry = false;
+        qp->req.retry_left = qp->attr.retry_cnt;
+        qp->req.rnr_left = qp->attr.rnr_retry;
+    }
+}
+
 /* Completes (successfully) the oldest WQE and advances the completer. */
 static void
 complete_ok(struct roce_qp *qp, struct roce_send_wqe *wqe)
@@ -49,11 +63,8 @@ complete_ok(struct roce_qp *qp, struct roce_send_wqe *wqe)
     if (wqe_is_read_like(wqe) && qp->req.rd_atomic) {
         qp->req.rd_atomic--;
     }
-    qp->comp.psn = roce_psn_add(wqe->last_psn, 1);
+    advance_comp(qp, roce_psn_add(wqe->last_psn, 1));
     roce_qp_complete_send(qp, wqe, ROCE_WC_SUCCESS, 0);
-    /* Forward progress resets the retry counters (IBTA 9.7.5.2.8). */
-    qp->req.retry_left = qp->attr.retry_cnt;
-    qp->req.rnr_left = qp->attr.rnr_retry;
 }
 
 /* Completes every SEND/WRITE WQE whose last PSN is before 'psn' (or at it
@@ -72,9 +83,8 @@ ack_through(struct roce_qp *qp, uint32_t psn, bool inclusive)
         d = roce_psn_diff(wqe->last_psn, psn);
         if (d > 0 || (d == 0 && !inclusive)) {
             /* Partially acknowledged multi-packet request. */
-            if (inclusive && !wqe_is_read_like(wqe)
-                && roce_psn_diff(psn, qp->comp.psn) >= 0) {
-                qp->comp.psn = roce_psn_add(psn, 1);
+            if (inclusive && !wqe_is_read_like(wqe)) {
+                advance_comp(qp, roce_psn_add(psn, 1));
             }
             break;
         }
@@ -101,9 +111,18 @@ after_progress(struct roce_qp *qp)
     roce_rc_req_run(qp);
 }
 
+/* Responses are missing before 'psn' (a gap in READ responses, or an
+ * ACK beyond an unanswered READ): go back and ask again, once.  The
+ * responses still in flight from before would otherwise each trigger
+ * another full re-execution. */
 static void
 go_back(struct roce_qp *qp, uint32_t psn)
 {
+    if (qp->comp.gap_retry) {
+        return;
+    }
+    qp->comp.gap_retry = true;
+    roce_count(qp->engine, &qp->stats, ROCE_CTR_GAP_RETRIES, 1);
     roce_rc_req_rewind(qp, psn);
 }
 
@@ -130,9 +149,7 @@ handle_nak(struct roce_qp *qp, const struct roce_frame *f, uint8_t syn)
         after_progress(qp);
         return;
     }
-    if (roce_psn_diff(f->psn, qp->comp.psn) > 0) {
-        qp->comp.psn = f->psn;
-    }
+    advance_comp(qp, f->psn);
     switch (code) {
     case ROCE_NAK_PSN_SEQ_ERROR:
         roce_count(e, &qp->stats, ROCE_CTR_RX_NAK_SEQ, 1);
@@ -171,7 +188,10 @@ handle_rnr_nak(struct roce_qp *qp, const struct roce_frame *f, uint8_t syn)
         return;
     }
     if (roce_psn_diff(f->psn, qp->comp.psn) > 0) {
+        /* Not advance_comp(): the RNR retry budget must keep counting. */
         qp->comp.psn = f->psn;
+        qp->comp.gap_retry = false;
+        qp->req.retry_left = qp->attr.retry_cnt;
     }
     if (qp->attr.rnr_retry != 7) {
         if (!qp->req.rnr_left) {
@@ -282,8 +302,7 @@ handle_read_resp(struct roce_qp *qp, struct roce_send_wqe *wqe,
     if (f->psn == wqe->last_psn) {
         complete_ok(qp, wqe);
     } else {
-        qp->comp.psn = roce_psn_add(qp->comp.psn, 1);
-        qp->req.retry_left = qp->attr.retry_cnt;
+        advance_comp(qp, roce_psn_add(qp->comp.psn, 1));
     }
     after_progress(qp);
 }

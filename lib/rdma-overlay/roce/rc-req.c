@@ -395,6 +395,7 @@ roce_rc_req_timer(struct roce_qp *qp)
         return;
     }
     qp->req.retry_left--;
+    qp->comp.gap_retry = false;
     roce_rc_req_rewind(qp, qp->comp.psn);
     roce_rc_req_run(qp);
     if (!qp->req.ack_deadline) {
