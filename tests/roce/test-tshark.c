@@ -155,7 +155,8 @@ write_pcap(const char *name)
     "--disable-protocol infiniband.eoib"
 
 #define FIELDS                                                           \
-    F(vni, "vxlan.vni") F(gvni, "geneve.vni") F(opcode, "infiniband.bth.opcode")\
+    F(vni, "vxlan.vni") F(gvni, "geneve.vni")                            \
+    F(opcode, "infiniband.bth.opcode")                                   \
     F(destqp, "infiniband.bth.destqp") F(psn, "infiniband.bth.psn")      \
     F(pad, "infiniband.bth.padcnt") F(se, "infiniband.bth.se")           \
     F(ackreq, "infiniband.bth.a") F(pkey, "infiniband.bth.p_key")        \

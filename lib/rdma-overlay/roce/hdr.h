@@ -175,7 +175,8 @@ roce_deth_set_sqpn(uint8_t *h, uint32_t v)
 /* ---- ImmDt (4 bytes), IETH (4 bytes) ----
  * Immediate data is opaque to the transport: it is kept in wire order as
  * a big-endian 32-bit value, like ibv_wc's imm_data after ntohl(). */
-static inline uint32_t roce_immdt(const uint8_t *h) { return roce_get_be32(h); }
+static inline uint32_t roce_immdt(const uint8_t *h)
+{ return roce_get_be32(h); }
 static inline void roce_immdt_set(uint8_t *h, uint32_t v)
 { roce_put_be32(h, v); }
 static inline uint32_t roce_ieth_rkey(const uint8_t *h)

@@ -125,21 +125,25 @@ roce_crc32(uint32_t crc, const void *buf, size_t len)
 
 /* ---- ICRC ---- */
 
-/* Longest masked prefix: 8 bytes for the LRH, an IPv4 header with 40
- * bytes of options (60), UDP, BTH. */
-#define ICRC_PREFIX_MAX (8 + 60 + ROCE_UDP_HDR_LEN + ROCE_BTH_LEN)
+/* CRC-32 (zlib convention) of the 8 bytes of 0xff that stand in for the
+ * LRH: every ICRC starts from this state instead of hashing them.  (Linux
+ * rxe's seed 0xdebb20e3 is the same register before the final inversion;
+ * test-icrc checks both.) */
+#define ICRC_LRH_CRC 0x2144df1cu
 
-/* Copies the headers covered by the ICRC's masking into 'buf' behind the
- * 8 all-ones bytes that replace the LRH, and masks the variant fields.
- * Returns the number of bytes of 'l3' consumed, or 0 if 'len' cannot hold
- * the headers. */
+/* Longest masked prefix: an IPv4 header with 40 bytes of options (60),
+ * UDP, BTH. */
+#define ICRC_PREFIX_MAX (60 + ROCE_UDP_HDR_LEN + ROCE_BTH_LEN)
+
+/* Copies the headers covered by the ICRC's masking into 'buf' and masks
+ * the variant fields.  Returns the number of bytes copied, or 0 if 'len'
+ * cannot hold the headers. */
 static size_t
 icrc_masked_prefix(const uint8_t *l3, size_t len,
-                   uint8_t buf[ICRC_PREFIX_MAX], size_t *buf_len)
+                   uint8_t buf[ICRC_PREFIX_MAX])
 {
     size_t ip_len;
     size_t n;
-    uint8_t *ip = buf + 8;
 
     if (len < 1) {
         return 0;
@@ -157,20 +161,18 @@ icrc_masked_prefix(const uint8_t *l3, size_t len,
         return 0;
     }
 
-    memset(buf, 0xff, 8);
-    memcpy(ip, l3, n);
+    memcpy(buf, l3, n);
     if (l3[0] >> 4 == 6) {
-        ip[0] |= 0x0f;                  /* Traffic class (high nibble)... */
-        ip[1] = ip[2] = ip[3] = 0xff;   /* ...and flow label. */
-        ip[7] = 0xff;                   /* Hop limit. */
+        buf[0] |= 0x0f;                 /* Traffic class (high nibble)... */
+        buf[1] = buf[2] = buf[3] = 0xff; /* ...and flow label. */
+        buf[7] = 0xff;                  /* Hop limit. */
     } else {
-        ip[1] = 0xff;                   /* TOS. */
-        ip[8] = 0xff;                   /* TTL. */
-        ip[10] = ip[11] = 0xff;         /* Header checksum. */
+        buf[1] = 0xff;                  /* TOS. */
+        buf[8] = 0xff;                  /* TTL. */
+        buf[10] = buf[11] = 0xff;       /* Header checksum. */
     }
-    ip[ip_len + 6] = ip[ip_len + 7] = 0xff;             /* UDP checksum. */
-    ip[ip_len + ROCE_UDP_HDR_LEN + 4] = 0xff;           /* BTH resv8a. */
-    *buf_len = 8 + n;
+    buf[ip_len + 6] = buf[ip_len + 7] = 0xff;           /* UDP checksum. */
+    buf[ip_len + ROCE_UDP_HDR_LEN + 4] = 0xff;          /* BTH resv8a. */
     return n;
 }
 
@@ -178,13 +180,12 @@ static bool
 icrc_compute(const uint8_t *l3, size_t len, uint32_t *icrc)
 {
     uint8_t buf[ICRC_PREFIX_MAX];
-    size_t buf_len;
-    size_t n = icrc_masked_prefix(l3, len, buf, &buf_len);
+    size_t n = icrc_masked_prefix(l3, len, buf);
 
     if (!n) {
         return false;
     }
-    *icrc = roce_crc32(roce_crc32(0, buf, buf_len), l3 + n, len - n);
+    *icrc = roce_crc32(roce_crc32(ICRC_LRH_CRC, buf, n), l3 + n, len - n);
     return true;
 }
 
