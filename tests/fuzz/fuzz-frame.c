@@ -79,6 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.vxlan_port = 8472;
     opts.geneve_port = 4791;
     opts.allow_plain = false;
+    opts.verify_outer_udp_csum = true;
     if (roce_frame_parse(data, size, &opts, &rf) == ROCE_FRAME_OK) {
         check_accepted(data, size, &rf);
         REQUIRE(rf.tnl_type != ROCE_TNL_NONE);

@@ -272,8 +272,17 @@ test_ovs_equivalence(void)
                 struct roce_frame_opts o;
                 struct roce_frame rf;
                 roce_frame_opts_init(&o);
+                o.verify_outer_udp_csum = true;
                 CHECK_EQ(roce_frame_parse(ours, n_ours, &o, &rf),
                          ROCE_FRAME_OK);
+                if (eo.outer_udp_csum) {
+                    ours[n_ours - 5] ^= 0x80;   /* Last pad/payload byte. */
+                    CHECK_EQ(roce_frame_parse(ours, n_ours, &o, &rf),
+                             ROCE_FRAME_BAD_UDP_CSUM);
+                    ours[n_ours - 5] ^= 0x80;
+                    CHECK_EQ(roce_frame_parse(ours, n_ours, &o, &rf),
+                             ROCE_FRAME_OK);
+                }
                 CHECK_EQ(rf.vni, 0xabcdef);
                 CHECK_EQ(rf.payload_len, len);
                 if (eo.outer_udp_csum) {

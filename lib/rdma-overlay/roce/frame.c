@@ -28,6 +28,7 @@ roce_frame_error_str(enum roce_frame_error error)
     case ROCE_FRAME_BAD_PAD: return "bad pad count";
     case ROCE_FRAME_BAD_ICRC: return "bad ICRC";
     case ROCE_FRAME_BAD_PAYLOAD: return "unexpected payload";
+    case ROCE_FRAME_BAD_UDP_CSUM: return "bad outer UDP checksum";
     case ROCE_FRAME_N_ERRORS: break;
     }
     return "unknown error";
@@ -172,6 +173,26 @@ parse_l2l4(const uint8_t *f, size_t ofs, size_t end,
     return ROCE_FRAME_OK;
 }
 
+/* True if the UDP checksum of the datagram at f[l->l4_ofs, end) is zero
+ * (absent) or correct. */
+static bool
+udp_csum_ok(const uint8_t *f, const struct roce_frame_l2l4 *l, size_t end)
+{
+    size_t udp_len = end - l->l4_ofs;
+    uint64_t sum;
+
+    if (!l->udp_csum) {
+        return true;
+    }
+    if (l->ip_version == 6) {
+        sum = roce_csum_add(0, f + l->l3_ofs + 8, 32);
+    } else {
+        sum = roce_csum_add(0, f + l->l3_ofs + 12, 8);
+    }
+    sum += ROCE_IPPROTO_UDP + udp_len;
+    return roce_csum_finish(roce_csum_add(sum, f + l->l4_ofs, udp_len)) == 0;
+}
+
 /* Parses the VXLAN or Geneve header at f[ofs] (UDP payload ending at
  * f[end]); returns where the inner Ethernet frame starts in '*inner'. */
 static enum roce_frame_error
@@ -302,6 +323,10 @@ roce_frame_parse(const uint8_t *frame, size_t len,
     } else {
         size_t inner_ofs;
 
+        if (opts->verify_outer_udp_csum
+            && !udp_csum_ok(frame, &rf->outer, udp_end)) {
+            return ROCE_FRAME_BAD_UDP_CSUM;
+        }
         error = parse_tunnel(frame, rf->outer.l4_ofs + ROCE_UDP_HDR_LEN,
                              udp_end, rf, &inner_ofs);
         if (error) {

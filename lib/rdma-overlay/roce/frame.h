@@ -41,6 +41,8 @@ enum roce_frame_error {
                                  * nonzero on an opcode without payload. */
     ROCE_FRAME_BAD_ICRC,        /* ICRC mismatch (only if verifying). */
     ROCE_FRAME_BAD_PAYLOAD,     /* Payload on an opcode that has none. */
+    ROCE_FRAME_BAD_UDP_CSUM,    /* Nonzero outer UDP checksum is wrong
+                                 * (only if verify_outer_udp_csum). */
     ROCE_FRAME_N_ERRORS
 };
 
@@ -53,9 +55,17 @@ struct roce_frame_opts {
     bool allow_overlay;         /* Accept VXLAN/Geneve frames. */
     uint16_t vxlan_port;        /* 0: 4789. */
     uint16_t geneve_port;       /* 0: 6081. */
+    bool verify_outer_udp_csum; /* Check a nonzero overlay UDP checksum.
+                                 * Off by default: it costs a pass over
+                                 * the frame, and the ICRC already covers
+                                 * the RoCE packet; turn it on where the
+                                 * NIC has not validated L4 checksums and
+                                 * the outer headers (VNI) must be
+                                 * trusted beyond the Ethernet FCS. */
 };
 
-/* Defaults: verify ICRC, accept plain and overlay, standard ports. */
+/* Defaults: verify ICRC, accept plain and overlay, standard ports, do not
+ * verify outer UDP checksums. */
 void roce_frame_opts_init(struct roce_frame_opts *);
 
 /* One Ethernet + IP + UDP level. */
