@@ -10,6 +10,15 @@ TESTSUITE_AT = \
 	tests/rdma-overlay-macros.at \
 	tests/rdma-overlay-build.at
 # (owner: nic) append tests/rdma-overlay-*.at files here.
+TESTSUITE_AT += \
+	tests/rdma-overlay-ports.at
+check_PROGRAMS += tests/unit/test-nic
+TESTS += tests/unit/test-nic
+tests_unit_test_nic_SOURCES = tests/unit/test-nic.c
+tests_unit_test_nic_CPPFLAGS = $(OVS_CPPFLAGS) \
+	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
+tests_unit_test_nic_LDADD = lib/rdma-overlay/librdma-overlay.la \
+	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
 # (owner: overlay) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
 	tests/rdma-overlay-resolve.at \

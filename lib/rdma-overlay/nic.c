@@ -79,6 +79,25 @@ rdma_nic_enumerate_types(struct sset *types)
     }
 }
 
+/* Returns the registered provider types, sorted and separated by ", ", in
+ * a string the caller frees. */
+char *
+rdma_nic_known_types(void)
+{
+    struct sset types = SSET_INITIALIZER(&types);
+    struct ds known = DS_EMPTY_INITIALIZER;
+    const char **sorted;
+
+    rdma_nic_enumerate_types(&types);
+    sorted = sset_sort(&types);
+    for (size_t i = 0; i < sset_count(&types); i++) {
+        ds_put_format(&known, "%s%s", i ? ", " : "", sorted[i]);
+    }
+    free(sorted);
+    sset_destroy(&types);
+    return ds_steal_cstr(&known);
+}
+
 /* Opens an instance named 'name' of provider 'type' in '*nicp'.  Returns 0
  * on success.  Otherwise stores NULL in '*nicp', returns a positive errno
  * (ENOENT for an unregistered type) and, if 'errorp' is nonnull, a one-line
@@ -93,18 +112,11 @@ rdma_nic_open(const char *type, const char *name, struct rdma_nic **nicp,
 
     *nicp = NULL;
     if (!class) {
-        struct sset types = SSET_INITIALIZER(&types);
-        struct ds known = DS_EMPTY_INITIALIZER;
-        const char *t;
+        char *known = rdma_nic_known_types();
 
-        rdma_nic_enumerate_types(&types);
-        SSET_FOR_EACH (t, &types) {
-            ds_put_format(&known, "%s%s", known.length ? ", " : "", t);
-        }
         error = xasprintf("unknown RDMA NIC provider '%s' (known: %s)",
-                          type ? type : "", ds_cstr(&known));
-        ds_destroy(&known);
-        sset_destroy(&types);
+                          type ? type : "", known);
+        free(known);
         retval = ENOENT;
     } else {
         retval = class->open(name, nicp, &error);

@@ -28,6 +28,7 @@ int rdma_nic_register(const struct rdma_nic_class *);
 int rdma_nic_unregister(const char *type);
 const struct rdma_nic_class *rdma_nic_class_lookup(const char *type);
 void rdma_nic_enumerate_types(struct sset *types);
+char *rdma_nic_known_types(void);
 
 /* Instances. */
 int rdma_nic_open(const char *type, const char *name, struct rdma_nic **,

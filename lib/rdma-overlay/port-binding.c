@@ -524,7 +524,7 @@ ro_port_binding_get_all(const struct ro_binding ***bindingsp)
     return n;
 }
 
-/* Stores the number of enabled, bound and failed ports in 'c'. */
+/* Stores the number of ports in each state in 'c'. */
 void
 ro_port_binding_get_counts(struct ro_port_counts *c)
 {
@@ -532,8 +532,9 @@ ro_port_binding_get_counts(struct ro_port_counts *c)
 
     memset(c, 0, sizeof *c);
     HMAP_FOR_EACH (p, node, &ports) {
-        c->enabled += p->settings.enabled;
+        c->configured++;
         c->bound += p->state == RO_PORT_BOUND;
+        c->disabled += p->state == RO_PORT_DISABLED;
         c->errors += p->state == RO_PORT_ERROR;
     }
 }
@@ -593,7 +594,7 @@ ro_port_binding_format(struct ds *ds)
                           ofp_to_u16(b->ofp_port), odp_to_u32(b->odp_port));
             rdma_nic_format_macs(b, ds);
         } else if (p->state == RO_PORT_ERROR) {
-            ds_put_format(ds, " (%s)", p->error);
+            ds_put_format(ds, ": %s", p->error);
         }
         ds_put_char(ds, '\n');
     }

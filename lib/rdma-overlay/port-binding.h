@@ -49,11 +49,13 @@ const struct ro_binding *ro_port_binding_find(const char *bridge,
                                               const char *port);
 size_t ro_port_binding_get_all(const struct ro_binding ***bindingsp);
 
-/* Counts of Interfaces that have other_config:rdma-overlay set. */
+/* Counts of Interfaces that have other_config:rdma-overlay set, by state
+ * ('configured' is their total). */
 struct ro_port_counts {
-    size_t enabled;             /* rdma-overlay=true. */
+    size_t configured;
     size_t bound;
-    size_t errors;              /* Enabled but not bound, or invalid. */
+    size_t disabled;
+    size_t errors;
 };
 void ro_port_binding_get_counts(struct ro_port_counts *);
 

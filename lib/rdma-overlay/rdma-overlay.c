@@ -237,9 +237,10 @@ rdma_overlay_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 
     ro_port_binding_get_counts(&counts);
-    ds_put_format(&ds, "ports: %"PRIuSIZE" enabled, %"PRIuSIZE" bound, "
-                  "%"PRIuSIZE" error\n",
-                  counts.enabled, counts.bound, counts.errors);
+    ds_put_format(&ds, "ports: %"PRIuSIZE" configured, %"PRIuSIZE" bound, "
+                  "%"PRIuSIZE" disabled, %"PRIuSIZE" error\n",
+                  counts.configured, counts.bound, counts.disabled,
+                  counts.errors);
     n = ro_port_binding_get_all(&bindings);
     for (size_t i = 0; i < n; i++) {
         ds_put_format(&ds, "  %s %s macs=", bindings[i]->bridge,

@@ -16,7 +16,6 @@
 #include "openvswitch/vlog.h"
 #include "rdma-overlay.h"
 #include "smap.h"
-#include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_settings);
@@ -69,21 +68,14 @@ update_provider(const char *value)
         }
         global_key_set_error(&provider_key, type, NULL);
     } else {
-        struct sset types = SSET_INITIALIZER(&types);
-        struct ds known = DS_EMPTY_INITIALIZER;
-        const char *t;
+        char *known = rdma_nic_known_types();
 
-        rdma_nic_enumerate_types(&types);
-        SSET_FOR_EACH (t, &types) {
-            ds_put_format(&known, "%s%s", known.length ? ", " : "", t);
-        }
         global_key_set_error(
             &provider_key, type,
             xasprintf("other_config:rdma-overlay-provider: unknown provider "
                       "\"%s\" (known: %s); keeping \"%s\"",
-                      type, ds_cstr(&known), provider));
-        ds_destroy(&known);
-        sset_destroy(&types);
+                      type, known, provider));
+        free(known);
     }
 }
 
@@ -95,7 +87,10 @@ update_dscp(const char *value)
     if (!value) {
         dscp = RDMA_OVERLAY_DEFAULT_DSCP;
         global_key_set_error(&dscp_key, "", NULL);
-    } else if (str_to_uint(value, 10, &n) && n <= 63) {
+    } else if (value[0] && strlen(value) <= 2
+               && strspn(value, "0123456789") == strlen(value)
+               && str_to_uint(value, 10, &n) && n <= 63) {
+        /* Digits only: strtol() alone would accept " 3" or "+3". */
         dscp = n;
         global_key_set_error(&dscp_key, value, NULL);
     } else {
