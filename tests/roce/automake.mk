@@ -47,3 +47,5 @@ ROCE_UNIT_TESTS += tests/roce/test-cm-tshark
 tests_roce_test_cm_tshark_SOURCES = tests/roce/test-cm-tshark.c
 ROCE_UNIT_TESTS += tests/roce/test-cm
 tests_roce_test_cm_SOURCES = tests/roce/test-cm.c
+ROCE_UNIT_TESTS += tests/roce/test-cm-rc
+tests_roce_test_cm_rc_SOURCES = tests/roce/test-cm-rc.c
