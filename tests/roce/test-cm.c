@@ -744,6 +744,35 @@ test_garbage(void)
     teardown();
 }
 
+/* A REQ repeating a connection b has in TIMEWAIT is refused as stale. */
+static void
+test_stale_req(void)
+{
+    setup();
+    struct roce_cm_id *a = establish();
+    struct roce_cm_id *b = sides[B].last_id;
+    struct roce_cm_msg msg = { .attr_id = ROCE_CM_ATTR_REQ };
+    struct roce_cm_addr from = { .qpn = 1, .cookie = 0xa };
+    uint8_t mad[ROCE_MAD_SIZE];
+
+    CHECK_EQ(roce_cm_disconnect(a, now, NULL, 0), 0);
+    deliver_all();
+    CHECK_EQ(roce_cm_id_state(b), ROCE_CM_TIMEWAIT);
+
+    msg.u.req = *roce_cm_id_req(a);
+    CHECK_OK(roce_cm_msg_encode(&msg, mad));
+    CHECK_OK(roce_cm_input(sides[B].cm, now, &from, mad, sizeof mad));
+    CHECK_EQ(sides[B].sent[0x12], 1);
+    CHECK_EQ(count_ev(B, ROCE_CM_EV_REQ_RECEIVED), 1);
+    CHECK_EQ(n_net, 1);
+    struct roce_cm_msg rej;
+    CHECK_OK(roce_cm_msg_decode(net[0].mad, ROCE_MAD_SIZE, &rej));
+    CHECK_EQ(rej.attr_id, ROCE_CM_ATTR_REJ);
+    CHECK_EQ(rej.u.rej.reason, ROCE_CM_REJ_STALE_CONN);
+    CHECK_EQ(rej.u.rej.remote_comm_id, roce_cm_id_local_comm_id(a));
+    teardown();
+}
+
 int
 main(void)
 {
@@ -763,5 +792,6 @@ main(void)
     test_crossed_dreq();
     test_rep_timeout();
     test_garbage();
+    test_stale_req();
     return roce_test_exit();
 }
