@@ -170,9 +170,10 @@ emit(struct roce_cm *cm, enum roce_cm_event_type type,
 }
 
 /* Encodes and sends 'msg' to 'to'; if 'copy' is nonnull, also keeps the
- * MAD there for retransmission.  CM-built messages always encode; a
- * consumer-supplied field out of range is caught before any state change
- * by check_encodes(). */
+ * MAD there for retransmission.  Messages the CM builds itself always
+ * encode; those carrying consumer-supplied fields (REQ, REP) were already
+ * encoded once by roce_cm_connect()/roce_cm_accept() before any state
+ * changed, which is where a bad field is refused. */
 static void
 send_msg(struct roce_cm *cm, const struct roce_cm_addr *to,
          const struct roce_cm_msg *msg, uint8_t *copy)
