@@ -35,6 +35,8 @@ ROCE_UNIT_TESTS += tests/roce/test-rc
 tests_roce_test_rc_SOURCES = tests/roce/test-rc.c
 ROCE_UNIT_TESTS += tests/roce/test-rc-lossy
 tests_roce_test_rc_lossy_SOURCES = tests/roce/test-rc-lossy.c
+ROCE_UNIT_TESTS += tests/roce/test-rc-attack
+tests_roce_test_rc_attack_SOURCES = tests/roce/test-rc-attack.c
 
 # (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad
