@@ -11,7 +11,9 @@ TESTSUITE_AT = \
 	tests/rdma-overlay-build.at
 # (owner: nic) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
-	tests/rdma-overlay-ports.at
+	tests/rdma-overlay-config.at \
+	tests/rdma-overlay-ports.at \
+	tests/rdma-overlay-show.at
 check_PROGRAMS += tests/unit/test-nic
 TESTS += tests/unit/test-nic
 tests_unit_test_nic_SOURCES = tests/unit/test-nic.c
