@@ -34,6 +34,18 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-frame/seed-22 \
 	tests/fuzz/corpus-frame/seed-23
 
+FUZZ_TARGETS += tests/fuzz/fuzz-encap
+EXTRA_DIST += \
+	tests/fuzz/fuzz-encap.c \
+	tests/fuzz/corpus-encap/seed-00 \
+	tests/fuzz/corpus-encap/seed-01 \
+	tests/fuzz/corpus-encap/seed-02 \
+	tests/fuzz/corpus-encap/seed-03 \
+	tests/fuzz/corpus-encap/seed-04 \
+	tests/fuzz/corpus-encap/seed-05 \
+	tests/fuzz/corpus-encap/seed-06 \
+	tests/fuzz/corpus-encap/seed-07
+
 # (owner: cm)
 FUZZ_TARGETS += tests/fuzz/fuzz-cm
 EXTRA_DIST += \

@@ -350,22 +350,23 @@ roce_encap_init(struct roce_encap *e, const struct roce_encap_params *p)
     return ROCE_ENCAP_OK;
 }
 
-/* Fills the length (and IPv4 checksum) of the IP header at 'ip', whose
- * payload is 'l4_len' bytes.  The IPv4 checksum in the template covers a
- * zero total length, so one RFC 1624 update accounts for the new one, as
- * OVS's netdev_tnl_push_ip_header() does. */
+/* Fills the length (and IPv4 checksum) of the IP header at 'ip' (a copy
+ * of the template's), whose payload is 'l4_len' bytes.  The IPv4 checksum
+ * in the template covers the template's total length, 0 in OVS's, so one
+ * RFC 1624 update accounts for the new one, as OVS's
+ * netdev_tnl_push_ip_header() does. */
 static void
 fill_ip_len(uint8_t *ip, bool ipv6, size_t l4_len)
 {
     if (ipv6) {
         roce_put_be16(ip + 4, (uint16_t) l4_len);
     } else {
-        uint16_t tot = (uint16_t) (l4_len + ROCE_IPV4_HDR_LEN
-                                   + ((ip[0] & 0xf) - 5) * 4);
+        uint16_t tot = (uint16_t) (l4_len + (size_t) (ip[0] & 0xf) * 4);
+        uint16_t old = roce_get_be16(ip + 2);
 
         roce_put_be16(ip + 2, tot);
         roce_put_be16(ip + 10, roce_csum_update16(roce_get_be16(ip + 10),
-                                                  0, tot));
+                                                  old, tot));
     }
 }
 
@@ -394,9 +395,11 @@ roce_encap_push(const struct roce_encap *e, uint8_t *frame,
 }
 
 /* Computes the outer UDP checksum exactly as OVS's
- * netdev_tnl_calc_udp_csum() does: pseudo-header plus the UDP header as
- * the template has it (checksum field 0xffff, neutral) plus the data; a
- * zero result is sent as 0xffff. */
+ * netdev_tnl_calc_udp_csum() does: pseudo-header plus the UDP header with
+ * its checksum field 0xffff (OVS's template value, neutral in the sum;
+ * forced here so that any other nonzero "please checksum" marker in a
+ * template cannot skew the result) plus the data; a zero result is sent
+ * as 0xffff. */
 static void
 fill_outer_udp_csum(const struct roce_encap *e, uint8_t *frame,
                     size_t frame_len)
@@ -413,6 +416,7 @@ fill_outer_udp_csum(const struct roce_encap *e, uint8_t *frame,
         sum = roce_csum_add(0, ip + 12, 8);
     }
     sum += ROCE_IPPROTO_UDP + udp_len;
+    roce_put_be16(udp + 6, 0xffff);
     sum = roce_csum_add(sum, udp, udp_len);
     csum = roce_csum_finish(sum);
     roce_put_be16(udp + 6, csum ? csum : 0xffff);
