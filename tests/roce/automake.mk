@@ -37,6 +37,14 @@ ROCE_UNIT_TESTS += tests/roce/test-rc-lossy
 tests_roce_test_rc_lossy_SOURCES = tests/roce/test-rc-lossy.c
 ROCE_UNIT_TESTS += tests/roce/test-rc-attack
 tests_roce_test_rc_attack_SOURCES = tests/roce/test-rc-attack.c
+ROCE_UNIT_TESTS += tests/roce/test-mr
+tests_roce_test_mr_SOURCES = tests/roce/test-mr.c
+ROCE_UNIT_TESTS += tests/roce/test-cq
+tests_roce_test_cq_SOURCES = tests/roce/test-cq.c
+ROCE_UNIT_TESTS += tests/roce/test-qp-state
+tests_roce_test_qp_state_SOURCES = tests/roce/test-qp-state.c
+ROCE_UNIT_TESTS += tests/roce/test-ud
+tests_roce_test_ud_SOURCES = tests/roce/test-ud.c
 
 # (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad
