@@ -13,6 +13,8 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES = \
 # (owner: nic) provider registry, soft provider, configuration, port
 # binding, status, show/dump-ports/stats.
 lib_rdma_overlay_librdma_overlay_la_SOURCES += \
+	lib/rdma-overlay/nic-dummy.c \
+	lib/rdma-overlay/nic-dummy.h \
 	lib/rdma-overlay/nic-soft.c \
 	lib/rdma-overlay/nic.c \
 	lib/rdma-overlay/nic.h \

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "nic-dummy.h"
 #include "nic.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
@@ -37,6 +38,11 @@ static struct rdma_nic *nic;
 static uint64_t last_status_seq;
 static char *last_config_errors;
 
+/* Why the requested provider could not be opened, or NULL. */
+static char *open_error;
+
+static void set_open_error(char *error);
+
 static unixctl_cb_func rdma_overlay_unixctl_show;
 static unixctl_cb_func rdma_overlay_unixctl_dump_ports;
 static unixctl_cb_func rdma_overlay_unixctl_stats;
@@ -48,6 +54,7 @@ void
 rdma_overlay_init(const char *remote OVS_UNUSED)
 {
     rdma_nic_register(&rdma_nic_soft_class);
+    rdma_nic_dummy_register();
     ro_port_binding_init();
 
     unixctl_command_register("rdma-overlay/show", "", 0, 0,
@@ -71,7 +78,7 @@ rdma_overlay_exit(void)
     rdma_nic_close(nic);
     nic = NULL;
     ro_settings_reset();
-    rdma_nic_unregister(rdma_nic_soft_class.type);
+    set_open_error(NULL);
     free(last_config_errors);
     last_config_errors = NULL;
 }
@@ -90,9 +97,24 @@ switch_nic(struct rdma_nic *new)
     VLOG_DBG("RDMA NIC provider is now %s", rdma_nic_type(new));
 }
 
+/* Sets 'open_error' to 'error' (taking ownership), warning when the
+ * message is new rather than on every reconfiguration. */
+static void
+set_open_error(char *error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+    if (error && !nullable_string_is_equal(error, open_error)) {
+        VLOG_WARN_RL(&rl, "%s", error);
+    }
+    free(open_error);
+    open_error = error;
+}
+
 /* Opens the provider that the settings ask for, unless it is already in
  * use.  If it cannot be opened, the instance in use (or else the default
- * provider) stays and the failure is reported as a configuration error. */
+ * provider) stays and the failure is reported as a configuration error;
+ * the next reconfiguration tries again, since a device may appear. */
 static void
 update_nic(void)
 {
@@ -101,24 +123,22 @@ update_nic(void)
     char *error;
 
     if (nic && !strcmp(rdma_nic_type(nic), type)) {
+        set_open_error(NULL);
         return;
     }
     if (!rdma_nic_open(type, type, &new, &error)) {
+        set_open_error(NULL);
         switch_nic(new);
         return;
     }
 
-    if (nic) {
-        ro_settings_provider_failed(type, rdma_nic_type(nic), error);
-    } else if (strcmp(type, RDMA_OVERLAY_DEFAULT_PROVIDER)
-               && !rdma_nic_open(RDMA_OVERLAY_DEFAULT_PROVIDER,
-                                 RDMA_OVERLAY_DEFAULT_PROVIDER, &new, NULL)) {
-        ro_settings_provider_failed(type, RDMA_OVERLAY_DEFAULT_PROVIDER,
-                                    error);
+    if (!nic && strcmp(type, RDMA_OVERLAY_DEFAULT_PROVIDER)
+        && !rdma_nic_open(RDMA_OVERLAY_DEFAULT_PROVIDER,
+                          RDMA_OVERLAY_DEFAULT_PROVIDER, &new, NULL)) {
         switch_nic(new);
-    } else {
-        ro_settings_provider_failed(type, "none", error);
     }
+    set_open_error(xasprintf("other_config:rdma-overlay-provider: %s; "
+                             "keeping \"%s\"", error, rdma_nic_type(nic)));
     free(error);
 }
 
@@ -126,7 +146,7 @@ update_nic(void)
 static char *
 config_errors(void)
 {
-    const char *errors[] = { ro_settings_provider_error(),
+    const char *errors[] = { ro_settings_provider_error(), open_error,
                              ro_settings_dscp_error() };
     struct ds ds = DS_EMPTY_INITIALIZER;
 

@@ -152,20 +152,6 @@ ro_settings_dscp_error(void)
     return dscp_key.error;
 }
 
-/* Records that provider 'requested' could not be opened ('why'), so that
- * 'kept' stays the effective provider. */
-void
-ro_settings_provider_failed(const char *requested, const char *kept,
-                            const char *why)
-{
-    free(provider);
-    provider = xstrdup(kept);
-    global_key_set_error(
-        &provider_key, requested,
-        xasprintf("other_config:rdma-overlay-provider: %s; keeping \"%s\"",
-                  why, kept));
-}
-
 /* Returns the DSCP that outer IP headers carry (Open_vSwitch
  * other_config:rdma-overlay-dscp, default 26 = AF31). */
 uint8_t

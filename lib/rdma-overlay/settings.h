@@ -31,19 +31,16 @@
 struct ds;
 struct smap;
 
-/* Open_vSwitch other_config.  Returns true if the effective provider type
- * changed. */
+/* Open_vSwitch other_config.  Returns true if the requested provider type
+ * changed.  ro_settings_provider() is the last valid type requested; an
+ * unknown type is a settings error, while a known provider that fails to
+ * open is the caller's to report. */
 bool ro_settings_update(const struct smap *other_config);
 void ro_settings_reset(void);
 
 const char *ro_settings_provider(void);
 const char *ro_settings_provider_error(void);
 const char *ro_settings_dscp_error(void);
-
-/* Records that provider 'requested' could not be opened ('why'): 'kept'
- * stays the effective provider and the error is reported. */
-void ro_settings_provider_failed(const char *requested, const char *kept,
-                                 const char *why);
 
 /* Interface other_config. */
 struct ro_iface_settings {

@@ -369,10 +369,6 @@ test_settings(void)
     smap_remove(&cfg, "rdma-overlay-provider");
     CHECK(ro_settings_update(&cfg));
     CHECK_STR(ro_settings_provider(), "soft");
-    ro_settings_provider_failed("minimal", "soft", "it broke");
-    CHECK_STR(ro_settings_provider_error(),
-              "other_config:rdma-overlay-provider: it broke; keeping "
-              "\"soft\"");
     ro_settings_reset();
     CHECK(!ro_settings_provider_error());
     smap_destroy(&cfg);

@@ -1,0 +1,13 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma-overlay authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+
+#ifndef RDMA_OVERLAY_NIC_DUMMY_H
+#define RDMA_OVERLAY_NIC_DUMMY_H 1
+
+/* Test NIC providers ("dummy", "dummy-absent"), registered only when
+ * ovs-vswitchd runs with --enable-dummy. */
+void rdma_nic_dummy_register(void);
+
+#endif /* nic-dummy.h */
