@@ -59,3 +59,4 @@ ROCE_UNIT_TESTS += tests/roce/test-cm
 tests_roce_test_cm_SOURCES = tests/roce/test-cm.c
 ROCE_UNIT_TESTS += tests/roce/test-cm-rc
 tests_roce_test_cm_rc_SOURCES = tests/roce/test-cm-rc.c
+EXTRA_DIST += tests/roce/roce-pcap.h

@@ -11,13 +11,15 @@
  * to the buffer the passive side advertised in its REP private data, and
  * SENDs), and the connection is released with DREQ/DREP.  Run without and
  * with loss and duplication on the link, where the CM's retransmissions
- * must make up for lost MADs.
+ * must make up for lost MADs.  The lossless run is captured and tshark
+ * must decode each CM MAD inside its VXLAN frame.
  *
  * Usage: test-cm-rc [seed] */
 
 #include "roce/cm-ip.h"
 #include "roce/cm.h"
 #include "roce-link.h"
+#include "roce-pcap.h"
 #include "roce-test.h"
 
 #define SERVICE_PORT 7471
@@ -48,6 +50,7 @@ struct host {
 
 static struct roce_link link_;
 static struct host hosts[2];
+static struct roce_pcap pcap;
 
 #define VNI_BASE 7000
 
@@ -418,7 +421,59 @@ rc_send(struct host *h, struct roce_send_wr *wr)
 }
 
 static void
-run_once(uint64_t seed, double loss, double dup)
+tap(void *aux, int side, const uint8_t *frame, size_t len)
+{
+    (void) aux;
+    (void) side;
+    roce_pcap_write(&pcap, frame, len);
+}
+
+/* Every CM MAD the engines put on the wire, VXLAN-encapsulated, must be
+ * decoded by Wireshark as the message it is. */
+static void
+check_capture(void)
+{
+    static const char *const names[] = {
+        "CM ConnectRequest", "CM ConnectReply", "CM ReadyToUse",
+        "CM DisconnectRequest", "CM DisconnectReply",
+    };
+    int seen[5] = { 0 };
+    int n_mads = 0;
+    char *text;
+
+    roce_pcap_close(&pcap);
+    text = roce_tshark_text(&pcap);
+    for (uint32_t i = 1; i <= pcap.n; i++) {
+        char *f = roce_tshark_frame(text, i);
+
+        CHECK(f != NULL);
+        if (f && strstr(f, "MAD Header")) {
+            n_mads++;
+            CHECK(strstr(f, "Virtual eXtensible Local Area Network"));
+            CHECK(strstr(f, "(UD) - SEND only"));
+            CHECK(!strstr(f, "Malformed"));
+            for (int j = 0; j < 5; j++) {
+                seen[j] += strstr(f, names[j]) != NULL;
+            }
+            if (strstr(f, names[0])) {
+                CHECK(strstr(f, "Destination Port: 0x1d2f"));
+                CHECK(strstr(f, "IP CM Source IP: 10.0.0.1"));
+                CHECK(strstr(f, "IP CM Destination IP: 10.0.0.2"));
+            }
+        }
+        free(f);
+    }
+    printf("   tshark: %u frames, %d CM MADs\n", pcap.n, n_mads);
+    CHECK_EQ(n_mads, 5);
+    for (int j = 0; j < 5; j++) {
+        CHECK_EQ(seen[j], 1);
+    }
+    free(text);
+    roce_pcap_remove(&pcap);
+}
+
+static void
+run_once(uint64_t seed, double loss, double dup, bool capture)
 {
     struct host *a = &hosts[ACTIVE], *p = &hosts[PASSIVE];
     struct roce_cm_req req;
@@ -433,6 +488,10 @@ run_once(uint64_t seed, double loss, double dup)
     host_init(p, PASSIVE);
     link_.loss = loss;
     link_.dup = dup;
+    if (capture) {
+        CHECK(roce_pcap_open(&pcap));
+        link_.tap = tap;
+    }
 
     struct roce_cm_id *listener = roce_cm_id_create(p->cm, NULL);
     uint64_t sid = roce_cm_ip_service_id(ROCE_RDMA_PS_TCP, SERVICE_PORT);
@@ -530,6 +589,9 @@ run_once(uint64_t seed, double loss, double dup)
            "passive %" PRIu64 " (%" PRIu64 " lost)\n",
            link_.dir[0].sent, link_.dir[0].lost, link_.dir[1].sent,
            link_.dir[1].lost);
+    if (capture) {
+        check_capture();
+    }
 
 out:
     host_fini(a);
@@ -542,8 +604,13 @@ main(int argc, char *argv[])
 {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed;
 
-    run_once(seed, 0, 0);
-    run_once(seed + 1, 0.2, 0.1);
-    run_once(seed + 2, 0.4, 0.2);
+    bool tshark = roce_tshark_available();
+
+    if (!tshark) {
+        printf("tshark not found: not checking the capture\n");
+    }
+    run_once(seed, 0, 0, tshark);
+    run_once(seed + 1, 0.2, 0.1, false);
+    run_once(seed + 2, 0.4, 0.2, false);
     return roce_test_exit();
 }

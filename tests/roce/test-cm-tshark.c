@@ -12,13 +12,12 @@
  * Usage: test-cm-tshark [print [keep]]: with one argument, prints tshark's
  * output; with two, also keeps the pcap for inspection. */
 
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "roce/cm-ip.h"
 #include "roce/cm-msg.h"
 #include "roce/csum.h"
 #include "roce/icrc.h"
+#include "roce-pcap.h"
 #include "roce-test.h"
 
 #define FRAME_MAX 512
@@ -58,75 +57,14 @@ build_frame(uint8_t *f, const uint8_t mad[ROCE_MAD_SIZE], uint32_t psn)
     return 14 + ip_len;
 }
 
-static void
-put_le32(FILE *f, uint32_t v)
-{
-    uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
-    fwrite(b, 1, 4, f);
-}
-
-static void
-write_record(FILE *pcap, const uint8_t *frame, size_t len, uint32_t sec)
-{
-    put_le32(pcap, sec);
-    put_le32(pcap, 0);
-    put_le32(pcap, len);
-    put_le32(pcap, len);
-    fwrite(frame, 1, len, pcap);
-}
-
-/* Runs tshark on 'path' and returns its -V output (malloc'd). */
-static char *
-run_tshark(const char *path)
-{
-    char cmd[512];
-    size_t size = 0, cap = 1 << 16;
-    char *out = malloc(cap);
-    FILE *p;
-
-    snprintf(cmd, sizeof cmd, "tshark -n -V -r %s 2>&1", path);
-    p = popen(cmd, "r");
-    if (!p) {
-        out[0] = 0;
-        return out;
-    }
-    for (;;) {
-        if (cap - size < 4096) {
-            cap *= 2;
-            out = realloc(out, cap);
-        }
-        size_t n = fread(out + size, 1, cap - size - 1, p);
-        if (!n) {
-            break;
-        }
-        size += n;
-    }
-    out[size] = 0;
-    pclose(p);
-    return out;
-}
-
-/* Checks that 'needle' appears in the text of frame number 'frame'
- * ("Frame N:" up to the next "Frame "). */
+/* Checks that 'needle' appears in tshark's text about frame 'frame'. */
 static void
 expect(const char *out, int frame, const char *needle)
 {
-    char hdr[32];
-    const char *start, *end;
+    char *text = roce_tshark_frame(out, frame);
 
-    snprintf(hdr, sizeof hdr, "Frame %d:", frame);
-    start = strstr(out, hdr);
-    snprintf(hdr, sizeof hdr, "Frame %d:", frame + 1);
-    end = start ? strstr(start, hdr) : NULL;
     roce_test_checks++;
-    if (!start) {
-        roce_test_failures++;
-        fprintf(stderr, "tshark output lacks frame %d\n", frame);
-        return;
-    }
-    size_t len = end ? (size_t) (end - start) : strlen(start);
-    char *text = strndup(start, len);
-    if (!strstr(text, needle)) {
+    if (!text || !strstr(text, needle)) {
         roce_test_failures++;
         fprintf(stderr, "frame %d: tshark output lacks \"%s\"\n",
                 frame, needle);
@@ -135,40 +73,31 @@ expect(const char *out, int frame, const char *needle)
 }
 
 static void
-add(FILE *pcap, struct roce_cm_msg *msg, uint32_t n)
+add(struct roce_pcap *pcap, struct roce_cm_msg *msg, uint32_t n)
 {
     uint8_t mad[ROCE_MAD_SIZE], frame[FRAME_MAX];
     size_t len;
 
     CHECK_OK(roce_cm_msg_encode(msg, mad));
     len = build_frame(frame, mad, n);
-    write_record(pcap, frame, len, n);
+    roce_pcap_write(pcap, frame, len);
 }
 
 int
 main(int argc, char *argv[])
 {
-    char path[] = "/tmp/test-cm-tshark-XXXXXX";
+    struct roce_pcap pcap_, *pcap = &pcap_;
     struct roce_cm_msg msg;
-    FILE *pcap;
     char *out;
-    int fd;
 
-    if (system("tshark -v >/dev/null 2>&1")) {
+    if (!roce_tshark_available()) {
         printf("tshark not found: skipping\n");
         return ROCE_TEST_SKIP;
     }
-    fd = mkstemp(path);
-    if (fd < 0 || !(pcap = fdopen(fd, "wb"))) {
-        perror("mkstemp");
+    if (!roce_pcap_open(pcap)) {
+        perror("pcap");
         return 1;
     }
-    put_le32(pcap, 0xa1b2c3d4);                 /* pcap, microseconds. */
-    fwrite("\x02\x00\x04\x00", 1, 4, pcap);     /* Version 2.4. */
-    put_le32(pcap, 0);
-    put_le32(pcap, 0);
-    put_le32(pcap, 65535);
-    put_le32(pcap, 1);                          /* Ethernet. */
 
     /* 1: REQ, RC, IPv4 A11 header, port 5001. */
     struct roce_cm_req *req = &msg.u.req;
@@ -288,9 +217,9 @@ main(int argc, char *argv[])
     CHECK_OK(roce_cm_ip_hdr_encode(&ip, req->private_data,
                                    sizeof req->private_data));
     add(pcap, &msg, 8);
-    fclose(pcap);
+    roce_pcap_close(pcap);
 
-    out = run_tshark(path);
+    out = roce_tshark_text(pcap);
     if (argc > 1) {
         fputs(out, stdout);
     }
@@ -387,9 +316,9 @@ main(int argc, char *argv[])
     expect(out, 8, "IP CM Destination IP: 2001:db8::b");
     free(out);
     if (argc < 3) {
-        unlink(path);
+        roce_pcap_remove(pcap);
     } else {
-        printf("kept %s (%s)\n", path, argv[2]);
+        printf("kept %s (%s)\n", pcap->path, argv[2]);
     }
     return roce_test_exit();
 }
