@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "dpif.h"
 #include "flow.h"
 #include "hash.h"
@@ -29,6 +30,11 @@
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_port_binding);
+
+/* Datapath port events seen by the notifier, and main-loop re-checks of
+ * every port that they caused (tests read both). */
+COVERAGE_DEFINE(rdma_overlay_dp_port_event);
+COVERAGE_DEFINE(rdma_overlay_dp_port_recheck);
 
 /* Which port types can carry a DCN.
  *
@@ -99,6 +105,7 @@ dp_port_added(const struct dpif *dpif OVS_UNUSED,
               const struct netdev *netdev OVS_UNUSED,
               odp_port_t port OVS_UNUSED, void *aux OVS_UNUSED)
 {
+    COVERAGE_INC(rdma_overlay_dp_port_event);
     dp_ports_changed = true;
 }
 
@@ -106,6 +113,7 @@ static void
 dp_port_deleted(const struct dpif *dpif OVS_UNUSED,
                 odp_port_t port OVS_UNUSED, void *aux OVS_UNUSED)
 {
+    COVERAGE_INC(rdma_overlay_dp_port_event);
     dp_ports_changed = true;
 }
 
@@ -428,7 +436,11 @@ ro_port_binding_reconfigure(const struct ovsrec_open_vswitch *cfg,
 bool
 ro_port_binding_run(struct rdma_nic *nic)
 {
-    return dp_ports_changed ? refresh_all(nic) : false;
+    if (!dp_ports_changed) {
+        return false;
+    }
+    COVERAGE_INC(rdma_overlay_dp_port_recheck);
+    return refresh_all(nic);
 }
 
 /* Wakes up the main loop at once if datapath ports changed outside a
