@@ -14,7 +14,8 @@
  * table drives encoding and decoding, so the two cannot disagree, and the
  * unit test walks it to prove that no two fields overlap.  Bits not
  * covered by any field are reserved: written as zero, ignored on receive
- * (IBTA 1.3.4 / C-rule on reserved fields). */
+ * (the IBTA convention for reserved fields, which Linux and Wireshark
+ * follow too). */
 
 struct cm_field {
     const char *name;
@@ -410,7 +411,8 @@ roce_cm_attr_name(uint16_t attr_id)
     return l ? l->name : "unknown";
 }
 
-/* Returns a short description of REJ reason 'reason' (IBTA Table 109). */
+/* Returns a short description of REJ reason 'reason' (the REJ reason codes
+ * of IBTA Vol 1 12.6, numbered as in Linux's enum ib_cm_rej_reason). */
 const char *
 roce_cm_rej_reason_name(uint16_t reason)
 {

@@ -20,7 +20,7 @@
 
 #include "roce/mad.h"
 
-/* AttributeIDs of the CM class (IBTA Table 104). */
+/* AttributeIDs of the CM class (IBTA Vol 1 12.6). */
 enum roce_cm_attr_id {
     ROCE_CM_ATTR_REQ = 0x0010,
     ROCE_CM_ATTR_MRA = 0x0011,
@@ -66,7 +66,7 @@ enum roce_cm_failover {
     ROCE_CM_FAILOVER_REJECTED = 2,
 };
 
-/* REJ Reason (IBTA Table 109). */
+/* REJ Reason codes (IBTA Vol 1 12.6; Linux enum ib_cm_rej_reason). */
 enum roce_cm_rej_reason {
     ROCE_CM_REJ_NO_QP = 1,
     ROCE_CM_REJ_NO_EEC = 2,

@@ -117,7 +117,7 @@ find_by_local_id(struct roce_cm *cm, uint32_t local_comm_id)
 }
 
 /* The ID a REQ from ('remote_comm_id', 'remote_ca_guid') already created,
- * if any: how duplicate REQs are recognized (IBTA 12.9.5). */
+ * if any: how duplicate REQs are recognized (IBTA Vol 1 12.9). */
 static struct roce_cm_id *
 find_by_remote(struct roce_cm *cm, uint32_t remote_comm_id,
                uint64_t remote_ca_guid)
@@ -512,7 +512,7 @@ roce_cm_send_rtu(struct roce_cm_id *id, uint64_t now,
 
 /* Passive side: the QP received its first packet while the CM still
  * waited for the RTU, which proves the active side is in RTS (IBTA
- * 12.9.7.1, "communication established" event).  Returns 0 or EINVAL. */
+ * Vol 1 12.9, "communication established" event).  Returns 0 or EINVAL. */
 int
 roce_cm_notify_established(struct roce_cm_id *id, uint64_t now)
 {
@@ -789,7 +789,7 @@ handle_dreq(struct roce_cm *cm, uint64_t now,
 
     if (!id) {
         /* The connection is already gone here: a DREP lets the peer
-         * finish without timing out (IBTA 12.9.8.3). */
+         * finish without timing out (IBTA Vol 1 12.9). */
         struct roce_cm_msg drep = { .attr_id = ROCE_CM_ATTR_DREP,
                                     .tid = msg->tid };
 
@@ -961,7 +961,8 @@ roce_cm_id_state(const struct roce_cm_id *id)
     return id->state;
 }
 
-/* Returns the name of 'state' as in IBTA Figure 142 (upper case). */
+/* Returns the name of 'state' as in the IBTA CM state diagrams
+ * (upper case). */
 const char *
 roce_cm_state_name(enum roce_cm_state state)
 {

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-/* Common MAD header layout (IBTA Vol 1, 13.4.3, Figure 145):
+/* Common MAD header layout (IBTA Vol 1, chapter 13.4):
  *
  *   0  BaseVersion      1  MgmtClass     2  ClassVersion   3  R|Method
  *   4  Status (16)                       6  ClassSpecific (16)
@@ -36,7 +36,7 @@ roce_mad_hdr_encode(const struct roce_mad_hdr *hdr, uint8_t *mad)
 /* Parses the common header of the 'len'-byte MAD at 'mad' into '*hdr'.
  * Returns NULL on success, otherwise a static string saying why the buffer
  * is not a MAD.  A GMP on QP1 is exactly ROCE_MAD_SIZE bytes long (IBTA
- * 13.4.2), so any other length is refused before anything is read.  Only
+ * Vol 1 13.4), so any other length is refused before anything is read.  Only
  * BaseVersion is checked here: the class is the caller's business (see
  * roce_mad_cm_hdr_check()).  The reserved field is ignored, as IBTA
  * requires of receivers. */
@@ -64,7 +64,7 @@ roce_mad_hdr_decode(const uint8_t *mad, size_t len, struct roce_mad_hdr *hdr)
 
 /* Checks that 'hdr' is a Communication Management MAD this engine can
  * handle: CM class, ClassVersion 2, method Send, status 0.  Every CM
- * protocol message is a Send (IBTA 12.6.1); nothing here expects a
+ * protocol message is a Send (IBTA Vol 1 12.6); nothing here expects a
  * response MAD.  Returns NULL if acceptable, else the reason. */
 const char *
 roce_mad_cm_hdr_check(const struct roce_mad_hdr *hdr)

@@ -24,13 +24,13 @@
 #define ROCE_MAD_MGMT_CLASS_CM 0x07
 #define ROCE_MAD_CM_CLASS_VERSION 2
 
-/* Method values (Table 145); the high bit is the R (response) bit. */
+/* Method values (IBTA Vol 1 13.4); the high bit is the R (response) bit. */
 #define ROCE_MAD_METHOD_GET 0x01
 #define ROCE_MAD_METHOD_SET 0x02
 #define ROCE_MAD_METHOD_SEND 0x03
 #define ROCE_MAD_METHOD_GET_RESP 0x81
 
-/* QP1 is addressed with this well-known Q_Key (IBTA 13.5.1). */
+/* QP1 is addressed with this well-known Q_Key (IBTA Vol 1 chapter 13). */
 #define ROCE_GSI_QPN 1
 #define ROCE_GSI_QKEY 0x80010000u
 
