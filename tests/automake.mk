@@ -21,6 +21,10 @@ tests_unit_test_nic_CPPFLAGS = $(OVS_CPPFLAGS) \
 	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
 tests_unit_test_nic_LDADD = lib/rdma-overlay/librdma-overlay.la \
 	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
+BENCHES += tests/unit/bench-nic-soft
+tests_unit_bench_nic_soft_SOURCES = tests/unit/bench-nic-soft.c
+tests_unit_bench_nic_soft_CPPFLAGS = $(tests_unit_test_nic_CPPFLAGS)
+tests_unit_bench_nic_soft_LDADD = $(tests_unit_test_nic_LDADD)
 # (owner: overlay) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
 	tests/rdma-overlay-resolve.at \

@@ -49,9 +49,20 @@ struct soft_vtep {
     struct ro_vtep v;
 };
 
+/* A mapping.  Its strings point into 'names' (see soft_name_ref()): the
+ * table may hold a million mappings that share a few bridge and port
+ * names, so copying each name per mapping would more than double the
+ * memory per entry. */
 struct soft_mapping {
     struct hmap_node node;      /* In 'mappings', by bridge, port, MAC. */
     struct ro_mapping m;
+};
+
+/* An interned, reference-counted name. */
+struct soft_name {
+    struct hmap_node node;      /* In 'names', by hash of 's'. */
+    unsigned int refcnt;
+    char s[];
 };
 
 struct soft_conn {
@@ -72,6 +83,7 @@ struct soft_nic {
     struct hmap bindings;
     struct hmap vteps;
     struct hmap mappings;
+    struct hmap names;          /* "struct soft_name"s of the mappings. */
     struct hmap conns;
     struct hmap qps;
 };
@@ -108,11 +120,14 @@ soft_open(const char *name OVS_UNUSED, struct rdma_nic **nicp,
     hmap_init(&soft->bindings);
     hmap_init(&soft->vteps);
     hmap_init(&soft->mappings);
+    hmap_init(&soft->names);
     hmap_init(&soft->conns);
     hmap_init(&soft->qps);
     *nicp = &soft->up;
     return 0;
 }
+
+static void soft_mapping_remove(struct soft_nic *, struct soft_mapping *);
 
 /* Frees everything still in the tables: the contract says they are empty
  * by now, but a provider must not leak if a caller forgot something. */
@@ -133,9 +148,8 @@ soft_close(struct rdma_nic *nic)
         ro_tuple_destroy(&sc->tuple);
         free(sc);
     }
-    HMAP_FOR_EACH_POP (sm, node, &soft->mappings) {
-        ro_mapping_destroy(&sm->m);
-        free(sm);
+    HMAP_FOR_EACH_SAFE (sm, node, &soft->mappings) {
+        soft_mapping_remove(soft, sm);
     }
     HMAP_FOR_EACH_POP (sv, node, &soft->vteps) {
         ro_vtep_destroy(&sv->v);
@@ -148,6 +162,7 @@ soft_close(struct rdma_nic *nic)
     hmap_destroy(&soft->qps);
     hmap_destroy(&soft->conns);
     hmap_destroy(&soft->mappings);
+    hmap_destroy(&soft->names);
     hmap_destroy(&soft->vteps);
     hmap_destroy(&soft->bindings);
     free(soft);
@@ -267,6 +282,42 @@ soft_vtep_del(struct rdma_nic *nic, const struct ro_vtep *v)
 
 /* Mappings. */
 
+/* Returns an interned copy of 'name' ("" if null), taking a reference. */
+static char *
+soft_name_ref(struct soft_nic *soft, const char *name)
+{
+    uint32_t hash;
+    struct soft_name *sn;
+    size_t len;
+
+    name = name ? name : "";
+    hash = hash_string(name, 0);
+    HMAP_FOR_EACH_WITH_HASH (sn, node, hash, &soft->names) {
+        if (!strcmp(sn->s, name)) {
+            sn->refcnt++;
+            return sn->s;
+        }
+    }
+    len = strlen(name);
+    sn = xmalloc(sizeof *sn + len + 1);
+    sn->refcnt = 1;
+    memcpy(sn->s, name, len + 1);
+    hmap_insert(&soft->names, &sn->node, hash);
+    return sn->s;
+}
+
+/* Drops a reference to 'name', which soft_name_ref() returned. */
+static void
+soft_name_unref(struct soft_nic *soft, char *name)
+{
+    struct soft_name *sn = CONTAINER_OF(name, struct soft_name, s);
+
+    if (!--sn->refcnt) {
+        hmap_remove(&soft->names, &sn->node);
+        free(sn);
+    }
+}
+
 static struct soft_mapping *
 soft_mapping_find(const struct soft_nic *soft, const struct ro_mapping *m)
 {
@@ -296,8 +347,11 @@ soft_mapping_add(struct rdma_nic *nic, const struct ro_mapping *m)
     if (hmap_count(&soft->mappings) >= SOFT_MAX_MAPPINGS) {
         return ENOSPC;
     }
-    sm = xzalloc(sizeof *sm);
-    ro_mapping_clone(&sm->m, m);
+    sm = xmalloc(sizeof *sm);
+    sm->m = *m;
+    sm->m.bridge = soft_name_ref(soft, m->bridge);
+    sm->m.port = soft_name_ref(soft, m->port);
+    sm->m.tnl_port = soft_name_ref(soft, m->tnl_port);
     hmap_insert(&soft->mappings, &sm->node,
                 hash_mapping(m->bridge, m->port, m->mac));
     return 0;
@@ -307,7 +361,9 @@ static void
 soft_mapping_remove(struct soft_nic *soft, struct soft_mapping *sm)
 {
     hmap_remove(&soft->mappings, &sm->node);
-    ro_mapping_destroy(&sm->m);
+    soft_name_unref(soft, sm->m.bridge);
+    soft_name_unref(soft, sm->m.port);
+    soft_name_unref(soft, sm->m.tnl_port);
     free(sm);
 }
 
