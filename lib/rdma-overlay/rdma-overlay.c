@@ -158,21 +158,29 @@ config_errors(void)
     return ds.length ? ds_steal_cstr(&ds) : NULL;
 }
 
-/* Asks the bridge to refresh Interface status if what we report changed. */
+/* Asks the bridge to refresh Interface status if what we report changed.
+ * The global configuration errors can only change in a reconfiguration,
+ * so only then ('reconfigured') are they recomputed. */
 static void
-check_status(void)
+check_status(bool reconfigured)
 {
     uint64_t seq = ro_port_binding_status_seq();
-    char *errors = config_errors();
+    bool changed = seq != last_status_seq;
 
-    if (seq != last_status_seq
-        || !nullable_string_is_equal(errors, last_config_errors)) {
+    if (reconfigured) {
+        char *errors = config_errors();
+
+        if (!nullable_string_is_equal(errors, last_config_errors)) {
+            free(last_config_errors);
+            last_config_errors = errors;
+            changed = true;
+        } else {
+            free(errors);
+        }
+    }
+    if (changed) {
         last_status_seq = seq;
-        free(last_config_errors);
-        last_config_errors = errors;
         bridge_ext_status_changed();
-    } else {
-        free(errors);
     }
 }
 
@@ -187,7 +195,7 @@ rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg)
     update_nic();
     ro_port_binding_reconfigure(cfg, nic);
     ro_overlay_reconfigure();
-    check_status();
+    check_status(true);
 }
 
 void
@@ -198,7 +206,7 @@ rdma_overlay_run(void)
     }
     ro_overlay_run();
     rdma_nic_run(nic);
-    check_status();
+    check_status(false);
 }
 
 void
