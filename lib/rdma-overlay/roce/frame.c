@@ -44,6 +44,16 @@ roce_frame_opts_init(struct roce_frame_opts *opts)
     opts->allow_overlay = true;
 }
 
+/* Stores the IPv4 address at 'v4' as IPv4-mapped IPv6 in 'a' (in place:
+ * building a struct and copying it costs a store-forwarding stall). */
+static void
+set_v4mapped(struct in6_addr *a, const uint8_t *v4)
+{
+    memset(a->s6_addr, 0, 10);
+    a->s6_addr[10] = a->s6_addr[11] = 0xff;
+    memcpy(&a->s6_addr[12], v4, 4);
+}
+
 /* Parses Ethernet [+ VLAN tags] + IPv4/IPv6 + UDP header starting at
  * f[ofs], where the enclosing data ends at f[end].  On success fills 'o'
  * and stores in '*udp_end' where the UDP datagram ends (IP length rules:
@@ -115,10 +125,8 @@ parse_l2l4(const uint8_t *f, size_t ofs, size_t end,
             return ROCE_FRAME_NOT_UDP;
         }
         o->ip_version = 4;
-        o->ip_src = roce_addr_from_v4(0);
-        o->ip_dst = roce_addr_from_v4(0);
-        memcpy(&o->ip_src.s6_addr[12], ip + 12, 4);
-        memcpy(&o->ip_dst.s6_addr[12], ip + 16, 4);
+        set_v4mapped(&o->ip_src, ip + 12);
+        set_v4mapped(&o->ip_dst, ip + 16);
         o->dscp = ip[1] >> 2;
         o->ecn = ip[1] & 3;
         o->ttl = ip[8];
