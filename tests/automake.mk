@@ -27,6 +27,7 @@ tests_unit_bench_nic_soft_CPPFLAGS = $(tests_unit_test_nic_CPPFLAGS)
 tests_unit_bench_nic_soft_LDADD = $(tests_unit_test_nic_LDADD)
 # (owner: overlay) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
+	tests/rdma-overlay-mapping.at \
 	tests/rdma-overlay-resolve.at \
 	tests/rdma-overlay-vtep.at
 

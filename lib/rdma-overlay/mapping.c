@@ -352,6 +352,8 @@ revalidate(struct rdma_nic *nic, const struct sset *bridges)
     size_t n_bindings = ro_port_binding_get_all(&bindings);
     struct mapping_node *node;
     const char *name;
+    size_t n_adds = 0, n_dels = 0;
+    uint64_t probes_before = n_probes;
 
     n_revalidations++;
     SSET_FOR_EACH (name, bridges) {
@@ -370,6 +372,7 @@ revalidate(struct rdma_nic *nic, const struct sset *bridges)
             mapping_export(nic, &node->m, false);
             hmap_remove(&mappings, &node->hmap_node);
             mapping_node_destroy(node);
+            n_dels++;
         }
     }
     HMAP_FOR_EACH_POP (node, hmap_node, &desired) {
@@ -379,9 +382,14 @@ revalidate(struct rdma_nic *nic, const struct sset *bridges)
         } else {
             mapping_export(nic, &node->m, true);
             hmap_insert(&mappings, &node->hmap_node, node->hmap_node.hash);
+            n_adds++;
         }
     }
     hmap_destroy(&desired);
+    VLOG_DBG("revalidated %"PRIuSIZE" bridges, %"PRIuSIZE" bindings: "
+             "%"PRIu64" probes, %"PRIuSIZE" adds, %"PRIuSIZE" deletes",
+             sset_count(bridges), n_bindings, n_probes - probes_before,
+             n_adds, n_dels);
 }
 
 static void
@@ -424,7 +432,16 @@ enumerate_bridges(struct sset *bridges)
 
     ofproto_enumerate_types(&types);
     SSET_FOR_EACH (type, &types) {
-        ofproto_enumerate_names(type, bridges);
+        /* ofproto_enumerate_names() clears the set it fills. */
+        struct sset names = SSET_INITIALIZER(&names);
+
+        const char *name;
+
+        ofproto_enumerate_names(type, &names);
+        SSET_FOR_EACH (name, &names) {
+            sset_add(bridges, name);
+        }
+        sset_destroy(&names);
     }
     sset_destroy(&types);
 }
