@@ -29,6 +29,7 @@ tests_unit_bench_nic_soft_LDADD = $(tests_unit_test_nic_LDADD)
 TESTSUITE_AT += \
 	tests/rdma-overlay-mapping.at \
 	tests/rdma-overlay-resolve.at \
+	tests/rdma-overlay-twohost.at \
 	tests/rdma-overlay-vtep.at
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
