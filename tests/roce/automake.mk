@@ -45,6 +45,10 @@ ROCE_UNIT_TESTS += tests/roce/test-qp-state
 tests_roce_test_qp_state_SOURCES = tests/roce/test-qp-state.c
 ROCE_UNIT_TESTS += tests/roce/test-ud
 tests_roce_test_ud_SOURCES = tests/roce/test-ud.c
+BENCHES += tests/roce/bench-rc
+tests_roce_bench_rc_SOURCES = tests/roce/bench-rc.c
+tests_roce_bench_rc_CFLAGS = $(AM_CFLAGS) -O2
+tests_roce_bench_rc_LDADD = lib/rdma-overlay/libroce.la -lpthread
 
 # (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad

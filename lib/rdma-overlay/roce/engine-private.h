@@ -7,6 +7,7 @@
 /* Engine internals shared by the transport files (mr.c, cq.c, qp.c,
  * rc-*.c, ud.c).  Not part of the public API. */
 
+#include "roce/encap.h"
 #include "roce/engine.h"
 #include "roce/frame.h"
 
@@ -69,9 +70,24 @@ struct roce_engine {
 
     struct roce_stats stats;
 
-    /* Scratch frame for transmission; everything is built here. */
+    /* The frame being built: the caller's buffer (cfg.tx_buf) or the
+     * engine's own scratch buffer. */
+    uint8_t *tx_frame;
     uint8_t txbuf[ROCE_TX_BUF_LEN] __attribute__((aligned(64)));
 };
+
+/* Starts building a frame that will use template 'encap': returns where
+ * its BTH goes.  Builders then call roce_engine_xmit() (or abandon the
+ * frame, which is harmless). */
+static inline uint8_t *
+roce_engine_tx_start(struct roce_engine *e, const struct roce_encap *encap)
+{
+    uint8_t *buf = e->cfg.tx_buf ? e->cfg.tx_buf(e->cfg.tx_aux,
+                                                 ROCE_TX_BUF_LEN) : NULL;
+
+    e->tx_frame = buf ? buf : e->txbuf;
+    return e->tx_frame + roce_encap_hdr_len(encap);
+}
 
 static inline void
 roce_count(struct roce_engine *e, struct roce_stats *qps,
@@ -83,8 +99,8 @@ roce_count(struct roce_engine *e, struct roce_stats *qps,
     }
 }
 
-/* Sends the frame whose transport part (BTH onward, without ICRC) is
- * 'transport_len' bytes at e->txbuf + roce_encap_hdr_len(encap). */
+/* Sends the frame started by roce_engine_tx_start(), whose transport part
+ * (BTH onward, without ICRC) is 'transport_len' bytes. */
 void roce_engine_xmit(struct roce_engine *, const struct roce_encap *,
                       struct roce_stats *qp_stats, size_t transport_len);
 

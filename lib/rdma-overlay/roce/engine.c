@@ -79,6 +79,7 @@ roce_engine_create(const struct roce_engine_config *cfg)
         return NULL;
     }
     e->next_qpn = 2;
+    e->tx_frame = e->txbuf;
     roce_list_init(&e->pds);
     roce_list_init(&e->cqs);
     roce_list_init(&e->ahs);
@@ -204,17 +205,17 @@ roce_engine_event(struct roce_engine *e, enum roce_event_type type,
     }
 }
 
-/* Completes the frame in e->txbuf (headers from 'encap', ICRC) and hands
- * it to the caller. */
+/* Completes the frame being built (headers from 'encap', lengths,
+ * checksums, ICRC) and hands it to the caller. */
 void
 roce_engine_xmit(struct roce_engine *e, const struct roce_encap *encap,
                  struct roce_stats *qp_stats, size_t transport_len)
 {
-    size_t len = roce_encap_frame(encap, e->txbuf, transport_len);
+    size_t len = roce_encap_frame(encap, e->tx_frame, transport_len);
 
     roce_count(e, qp_stats, ROCE_CTR_TX_FRAMES, 1);
     roce_count(e, qp_stats, ROCE_CTR_TX_BYTES, len);
-    e->cfg.tx(e->cfg.tx_aux, e->txbuf, len);
+    e->cfg.tx(e->cfg.tx_aux, e->tx_frame, len);
 }
 
 static bool

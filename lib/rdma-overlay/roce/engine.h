@@ -88,8 +88,16 @@ struct roce_stats {
 const char *roce_counter_name(enum roce_counter);
 
 /* Transmit callback: 'frame' (a complete Ethernet frame, ICRC included) is
- * valid only during the call. */
+ * valid only during the call.  If the caller supplied 'tx_buf' and it
+ * returned a buffer, 'frame' is that buffer: transmitting it is then a
+ * commit, with no copy. */
 typedef void roce_tx_cb(void *aux, const uint8_t *frame, size_t len);
+
+/* Optional zero-copy transmit: returns a buffer of at least 'size' bytes
+ * in which the engine builds the next frame, or NULL to let the engine use
+ * its own (then 'tx' must copy).  The engine may abandon a buffer without
+ * calling 'tx'; the next call may then return the same buffer. */
+typedef uint8_t *roce_tx_buf_cb(void *aux, size_t size);
 
 /* Asynchronous events (like ibv_async_event). */
 enum roce_event_type {
@@ -108,7 +116,8 @@ typedef void roce_event_cb(void *aux, const struct roce_event *);
 
 struct roce_engine_config {
     roce_tx_cb *tx;             /* Required. */
-    void *tx_aux;
+    roce_tx_buf_cb *tx_buf;     /* Optional. */
+    void *tx_aux;               /* For 'tx' and 'tx_buf'. */
     roce_event_cb *event;       /* Optional. */
     void *event_aux;
     uint32_t max_qps;           /* QPN space (QPNs 2..max_qps-1); 0: 1024. */

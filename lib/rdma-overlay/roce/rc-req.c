@@ -138,7 +138,7 @@ wqe_gather(struct roce_qp *qp, const struct roce_send_wqe *wqe,
 static uint8_t *
 req_bth(struct roce_qp *qp)
 {
-    return qp->engine->txbuf + roce_encap_hdr_len(&qp->encap);
+    return roce_engine_tx_start(qp->engine, &qp->encap);
 }
 
 /* Counts a packet as retransmitted if its PSN was sent before. */

@@ -43,7 +43,7 @@ roce_rc_resp_init(struct roce_qp *qp)
 static uint8_t *
 resp_bth(struct roce_qp *qp)
 {
-    return qp->engine->txbuf + roce_encap_hdr_len(&qp->encap);
+    return roce_engine_tx_start(qp->engine, &qp->encap);
 }
 
 /* Sends an ACK, NAK or RNR NAK with PSN 'psn' and the current MSN. */

@@ -87,7 +87,7 @@ roce_ud_send_run(struct roce_qp *qp)
         bool imm = wqe->opcode == ROCE_WR_SEND_WITH_IMM;
         uint8_t op = imm ? ROCE_OP_UD_SEND_ONLY_IMM : ROCE_OP_UD_SEND_ONLY;
         const struct roce_opcode_info *info = roce_opcode_info(op);
-        uint8_t *bth = e->txbuf + roce_encap_hdr_len(encap);
+        uint8_t *bth = roce_engine_tx_start(e, encap);
         unsigned int pad = roce_pad_len(wqe->length);
         enum roce_mr_status st = ROCE_MR_OK;
         uint8_t *deth;
