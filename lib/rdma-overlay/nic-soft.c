@@ -671,17 +671,11 @@ soft_format_tables(const struct rdma_nic *nic, struct ds *ds)
         const struct soft_conn *sc = a[i];
 
         struct ds tuple = DS_EMPTY_INITIALIZER;
-        const char *line;
 
         ds_put_format(ds, "  conn %"PRIu32" qps=%"PRIu32"\n", sc->id,
                       sc->n_qps);
         ro_tuple_format(&sc->tuple, &tuple);
-        for (line = ds_cstr(&tuple); *line; ) {
-            size_t len = strcspn(line, "\n");
-
-            ds_put_format(ds, "    %.*s\n", (int) len, line);
-            line += len + (line[len] == '\n');
-        }
+        rdma_nic_put_indented(ds, ds_cstr(&tuple), "    ");
         ds_destroy(&tuple);
     }
     free(a);

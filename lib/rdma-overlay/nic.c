@@ -501,3 +501,16 @@ rdma_nic_format_macs(const struct ro_binding *b, struct ds *ds)
                       ETH_ADDR_ARGS(b->macs[i]));
     }
 }
+
+/* Appends each line of 'text' to 'ds' preceded by 'prefix' (used to nest
+ * one dump inside another). */
+void
+rdma_nic_put_indented(struct ds *ds, const char *text, const char *prefix)
+{
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+
+        ds_put_format(ds, "%s%.*s\n", prefix, (int) len, text);
+        text += len + (text[len] == '\n');
+    }
+}

@@ -62,5 +62,7 @@ void rdma_nic_format_caps(const struct rdma_nic_caps *, struct ds *);
 void rdma_nic_format_stats(const struct rdma_nic *, struct ds *);
 void rdma_nic_format_tables(const struct rdma_nic *, struct ds *);
 void rdma_nic_format_macs(const struct ro_binding *, struct ds *);
+void rdma_nic_put_indented(struct ds *, const char *text,
+                           const char *prefix);
 
 #endif /* nic.h */

@@ -279,15 +279,11 @@ rdma_overlay_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     free(bindings);
 
     if (nic && nic->class->format_stats) {
-        ds_put_cstr(&ds, "provider state:\n");
         struct ds state = DS_EMPTY_INITIALIZER;
-        nic->class->format_stats(nic, &state);
-        for (const char *line = ds_cstr(&state); *line; ) {
-            size_t len = strcspn(line, "\n");
 
-            ds_put_format(&ds, "  %.*s\n", (int) len, line);
-            line += len + (line[len] == '\n');
-        }
+        ds_put_cstr(&ds, "provider state:\n");
+        nic->class->format_stats(nic, &state);
+        rdma_nic_put_indented(&ds, ds_cstr(&state), "  ");
         ds_destroy(&state);
     }
 
