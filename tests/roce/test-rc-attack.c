@@ -326,6 +326,32 @@ test_dropped(void)
         CHECK_EQ(vctr(&v, ROCE_CTR_RX_DROP_TUPLE), 3);
     }
 
+    /* The parser's reasons add up to the drop counters. */
+    {
+        uint64_t sum = 0;
+        int err;
+
+        for (err = 0; err < ROCE_FRAME_N_ERRORS; err++) {
+            sum += roce_engine_parse_errors(v.l.eng[1],
+                                            (enum roce_frame_error) err);
+        }
+        CHECK_EQ(sum, vctr(&v, ROCE_CTR_RX_DROP_PARSE)
+                      + vctr(&v, ROCE_CTR_RX_DROP_ICRC) + 1);
+        CHECK(roce_engine_parse_errors(v.l.eng[1], ROCE_FRAME_TOO_SHORT) > 0);
+        CHECK_EQ(roce_engine_parse_errors(v.l.eng[1], ROCE_FRAME_BAD_OPCODE),
+                 1);
+    }
+
+    /* A CNP is counted, not dropped, and changes nothing. */
+    {
+        struct roce_pkt cnp;
+
+        pkt_init(&v, &cnp, ROCE_OP_CNP);
+        cnp.ackreq = false;
+        send_pkt(&v, &cnp);
+        CHECK_EQ(vctr(&v, ROCE_CTR_RX_CNP), 1);
+    }
+
     /* None of that reached memory or disturbed the QP. */
     CHECK_EQ(v.n_naks, 0);
     CHECK_EQ(qp_state(v.pr.qp[1]), ROCE_QPS_RTS);

@@ -69,6 +69,8 @@ struct roce_engine {
     struct roce_list ahs;       /* struct roce_ah, via 'node'. */
 
     struct roce_stats stats;
+    uint64_t parse_errors[ROCE_FRAME_N_ERRORS];  /* Detail of
+                                                  * RX_DROP_PARSE/ICRC/OPCODE. */
 
     /* The frame being built: the caller's buffer (cfg.tx_buf) or the
      * engine's own scratch buffer. */

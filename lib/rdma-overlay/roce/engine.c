@@ -137,6 +137,17 @@ roce_engine_stats(const struct roce_engine *e)
     return &e->stats;
 }
 
+/* How many received frames the parser rejected with 'err' (the detail
+ * behind the rx_drop_malformed, rx_drop_bad_icrc and rx_drop_bad_opcode
+ * counters; names from roce_frame_error_str()). */
+uint64_t
+roce_engine_parse_errors(const struct roce_engine *e,
+                         enum roce_frame_error err)
+{
+    return (unsigned int) err < ROCE_FRAME_N_ERRORS ? e->parse_errors[err]
+                                                    : 0;
+}
+
 struct roce_qp *
 roce_engine_find_qp(struct roce_engine *e, uint32_t qpn)
 {
@@ -267,10 +278,20 @@ roce_engine_receive(struct roce_engine *e, const uint8_t *frame, size_t len)
 
     err = roce_frame_parse(frame, len, &e->frame_opts, &f);
     if (err != ROCE_FRAME_OK) {
+        if ((unsigned int) err < ROCE_FRAME_N_ERRORS) {
+            e->parse_errors[err]++;
+        }
         roce_count(e, NULL, (err == ROCE_FRAME_BAD_ICRC ? ROCE_CTR_RX_DROP_ICRC
                              : err == ROCE_FRAME_BAD_OPCODE
                              ? ROCE_CTR_RX_DROP_OPCODE
                              : ROCE_CTR_RX_DROP_PARSE), 1);
+        return;
+    }
+
+    if (f.opcode == ROCE_OP_CNP) {
+        /* Congestion notification (A17.9.3): no rate control here; it is
+         * counted, not a drop. */
+        roce_count(e, NULL, ROCE_CTR_RX_CNP, 1);
         return;
     }
 

@@ -22,9 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "roce/frame.h"
 #include "roce/verbs.h"
-
-struct roce_frame;
 
 /* Counters kept per engine and per QP (the per-QP ones only count what
  * can be attributed to a QP).  ROCE_CTR_RX_DROP_* are the reasons a
@@ -72,7 +71,8 @@ struct roce_frame;
     C(TX_READ_REQ, "tx_read_requests")                                    \
     C(TX_READ_RESP_PKTS, "tx_read_response_pkts")                         \
     C(TX_UD_PKTS, "tx_ud_pkts")                                           \
-    C(RX_UD_PKTS, "rx_ud_pkts")
+    C(RX_UD_PKTS, "rx_ud_pkts")                                           \
+    C(RX_CNP, "rx_cnp")
 
 enum roce_counter {
 #define ROCE_COUNTER_ENUM(ENUM, NAME) ROCE_CTR_##ENUM,
@@ -146,6 +146,8 @@ uint64_t roce_engine_next_deadline(const struct roce_engine *);
 uint64_t roce_engine_now(const struct roce_engine *);
 
 const struct roce_stats *roce_engine_stats(const struct roce_engine *);
+uint64_t roce_engine_parse_errors(const struct roce_engine *,
+                                  enum roce_frame_error);
 const struct roce_stats *roce_qp_stats(const struct roce_qp *);
 struct roce_qp *roce_engine_find_qp(struct roce_engine *, uint32_t qpn);
 
