@@ -95,6 +95,8 @@ put_ip(uint8_t *p, bool ipv6, const struct in6_addr *src,
     return ROCE_IPV4_HDR_LEN;
 }
 
+/* True if 'a' and 'b' are of the same family (both IPv4-mapped or both
+ * IPv6). */
 static bool
 addrs_ok(const struct in6_addr *a, const struct in6_addr *b)
 {

@@ -24,6 +24,7 @@
 static uint32_t crc_tables[8][256];
 static pthread_once_t crc_tables_once = PTHREAD_ONCE_INIT;
 
+/* Fills crc_tables (once, through pthread_once()). */
 static void
 crc_tables_init(void)
 {
@@ -176,6 +177,8 @@ icrc_masked_prefix(const uint8_t *l3, size_t len,
     return n;
 }
 
+/* Stores in '*icrc' the ICRC of the packet at 'l3'; false if 'len' is too
+ * short for its headers. */
 static bool
 icrc_compute(const uint8_t *l3, size_t len, uint32_t *icrc)
 {
