@@ -32,3 +32,16 @@ roce_csum_add(uint64_t partial, const uint8_t *data, size_t len)
     sum = (sum & 0xffff) + (sum >> 16);
     return partial + sum;
 }
+
+/* Sums the pseudo-header: source and destination addresses (bytes 12-19
+ * of an IPv4 header, 8-39 of an IPv6 one), protocol and L4 length.  The
+ * IPv6 form has 32-bit length and next-header fields, which sum the same
+ * as these 16-bit ones. */
+uint64_t
+roce_csum_pseudo(const uint8_t *ip, bool ipv6, uint8_t proto, size_t l4_len)
+{
+    uint64_t sum = (ipv6 ? roce_csum_add(0, ip + 8, 32)
+                    : roce_csum_add(0, ip + 12, 8));
+
+    return sum + proto + (l4_len & 0xffff) + (l4_len >> 16);
+}

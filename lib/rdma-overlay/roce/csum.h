@@ -9,12 +9,18 @@
  * big-endian 16-bit words; results are host-order values to be stored
  * with roce_put_be16(). */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Adds 'len' bytes at 'data' to 'partial' (an odd trailing byte counts as
  * the high byte of a zero-padded word). */
 uint64_t roce_csum_add(uint64_t partial, const uint8_t *data, size_t len);
+
+/* Partial sum of the UDP/TCP pseudo-header of the IP header at 'ip'
+ * (IPv6 if 'ipv6', else IPv4) for 'l4_len' bytes of protocol 'proto'. */
+uint64_t roce_csum_pseudo(const uint8_t *ip, bool ipv6, uint8_t proto,
+                          size_t l4_len);
 
 /* Folds and complements 'partial' into a checksum. */
 static inline uint16_t

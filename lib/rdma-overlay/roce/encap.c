@@ -412,12 +412,7 @@ fill_outer_udp_csum(const struct roce_encap *e, uint8_t *frame,
     uint64_t sum;
     uint16_t csum;
 
-    if (e->outer_ipv6) {
-        sum = roce_csum_add(0, ip + 8, 32);
-    } else {
-        sum = roce_csum_add(0, ip + 12, 8);
-    }
-    sum += ROCE_IPPROTO_UDP + udp_len;
+    sum = roce_csum_pseudo(ip, e->outer_ipv6, ROCE_IPPROTO_UDP, udp_len);
     roce_put_be16(udp + 6, 0xffff);
     sum = roce_csum_add(sum, udp, udp_len);
     csum = roce_csum_finish(sum);

@@ -192,12 +192,8 @@ udp_csum_ok(const uint8_t *f, const struct roce_frame_l2l4 *l, size_t end)
     if (!l->udp_csum) {
         return true;
     }
-    if (l->ip_version == 6) {
-        sum = roce_csum_add(0, f + l->l3_ofs + 8, 32);
-    } else {
-        sum = roce_csum_add(0, f + l->l3_ofs + 12, 8);
-    }
-    sum += ROCE_IPPROTO_UDP + udp_len;
+    sum = roce_csum_pseudo(f + l->l3_ofs, l->ip_version == 6,
+                           ROCE_IPPROTO_UDP, udp_len);
     return roce_csum_finish(roce_csum_add(sum, f + l->l4_ofs, udp_len)) == 0;
 }
 
