@@ -31,6 +31,11 @@ TESTSUITE_AT += \
 	tests/rdma-overlay-resolve.at \
 	tests/rdma-overlay-twohost.at \
 	tests/rdma-overlay-vtep.at
+check_PROGRAMS += tests/unit/test-overlay
+TESTS += tests/unit/test-overlay
+tests_unit_test_overlay_SOURCES = tests/unit/test-overlay.c
+tests_unit_test_overlay_CPPFLAGS = $(OVS_CPPFLAGS) \
+tests_unit_test_overlay_LDADD = lib/rdma-overlay/librdma-overlay.la \
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite

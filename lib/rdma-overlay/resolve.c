@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "csum.h"
+#include "address.h"
 #include "dpif.h"
 #include "mapping.h"
 #include "netdev.h"
@@ -26,6 +26,7 @@
 #include "openvswitch/poll-loop.h"
 #include "port-binding.h"
 #include "rdma-overlay.h"
+#include "tnl-header.h"
 #include "seq.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -45,63 +46,6 @@ struct resolution {
                                          * the tnl_push, DSCP applied. */
     struct flow flow;                   /* The synthetic flow. */
 };
-
-/* Parses 's' as a destination: "MAC", "IP" or "MAC@IP" (IPv4 or IPv6).
- * Returns null on success, otherwise a malloc()ed one-line error. */
-char *
-ro_dst_parse(const char *s, struct ro_dst *dst)
-{
-    const char *at = strchr(s, '@');
-    char *mac_s = at ? xmemdup0(s, at - s) : NULL;
-    const char *ip_s = at ? at + 1 : s;
-    char *error = NULL;
-
-    memset(dst, 0, sizeof *dst);
-    if (mac_s) {
-        if (!eth_addr_from_string(mac_s, &dst->mac)
-            || eth_addr_is_zero(dst->mac)) {
-            error = xasprintf("%s: invalid destination MAC", mac_s);
-            goto out;
-        }
-        dst->has_mac = true;
-    } else if (eth_addr_from_string(s, &dst->mac)) {
-        if (eth_addr_is_zero(dst->mac)) {
-            error = xasprintf("%s: invalid destination MAC", s);
-        }
-        dst->has_mac = true;
-        goto out;
-    }
-
-    ovs_be32 ip4;
-    if (ip_parse(ip_s, &ip4) && ip4) {
-        in6_addr_set_mapped_ipv4(&dst->ip, ip4);
-        dst->has_ip = true;
-    } else if (ipv6_parse(ip_s, &dst->ip) && ipv6_addr_is_set(&dst->ip)) {
-        dst->has_ip = true;
-    } else {
-        error = xasprintf("%s: destination is not a MAC, an IP address or "
-                          "MAC@IP", s);
-    }
-
-out:
-    free(mac_s);
-    return error;
-}
-
-/* Formats 'dst' as ro_dst_parse() accepts it. */
-void
-ro_dst_format(const struct ro_dst *dst, struct ds *ds)
-{
-    if (dst->has_mac) {
-        ds_put_format(ds, ETH_ADDR_FMT, ETH_ADDR_ARGS(dst->mac));
-    }
-    if (dst->has_mac && dst->has_ip) {
-        ds_put_char(ds, '@');
-    }
-    if (dst->has_ip) {
-        ipv6_format_mapped(&dst->ip, ds);
-    }
-}
 
 /* Initializes 'flow' as the synthetic RoCEv2 flow of a connection from
  * OpenFlow port 'in_port': UDP from RO_SYNTH_UDP_SRC to RO_ROCE_UDP_PORT,
@@ -154,112 +98,6 @@ format_trace_flow(const struct flow *flow, const char *port, struct ds *ds)
     ds_put_format(ds, ",nw_proto=%"PRIu8",nw_ttl=%"PRIu8",udp_src=%"PRIu16
                   ",udp_dst=%"PRIu16, flow->nw_proto, flow->nw_ttl,
                   ntohs(flow->tp_src), ntohs(flow->tp_dst));
-}
-
-/* Fills the outer fields of 'tuple' from tnl_push action 'push' (VXLAN or
- * Geneve over IPv4 or IPv6).  Returns null on success, otherwise a
- * malloc()ed error.  Every length is checked before it is read. */
-char *
-ro_push_to_tuple(const struct ovs_action_push_tnl *push,
-                 struct ro_tuple *tuple)
-{
-    const uint8_t *h = (const uint8_t *) push->header;
-    uint32_t len = push->header_len;
-    const struct eth_header *eth;
-    size_t l3_len, l4;
-
-    if (push->tnl_type == OVS_VPORT_TYPE_VXLAN) {
-        tuple->tnl_type = RO_TNL_VXLAN;
-    } else if (push->tnl_type == OVS_VPORT_TYPE_GENEVE) {
-        tuple->tnl_type = RO_TNL_GENEVE;
-    } else {
-        return xasprintf("unsupported tunnel type %"PRIu32" (only VXLAN and "
-                         "Geneve)", push->tnl_type);
-    }
-    if (len > sizeof push->header || len > sizeof tuple->header
-        || len < ETH_HEADER_LEN) {
-        return xasprintf("tunnel header length %"PRIu32" out of range", len);
-    }
-
-    eth = (const struct eth_header *) h;
-    tuple->outer_dst_mac = eth->eth_dst;
-    tuple->outer_src_mac = eth->eth_src;
-    if (eth->eth_type == htons(ETH_TYPE_IP)) {
-        const struct ip_header *ip = (const void *) (h + ETH_HEADER_LEN);
-
-        if (len < ETH_HEADER_LEN + IP_HEADER_LEN) {
-            return xstrdup("truncated IPv4 tunnel header");
-        }
-        l3_len = IP_IHL(ip->ip_ihl_ver) * 4;
-        if (l3_len < IP_HEADER_LEN || len < ETH_HEADER_LEN + l3_len) {
-            return xstrdup("bad IPv4 header length in tunnel header");
-        }
-        in6_addr_set_mapped_ipv4(&tuple->outer_src_ip,
-                                 get_16aligned_be32(&ip->ip_src));
-        in6_addr_set_mapped_ipv4(&tuple->outer_dst_ip,
-                                 get_16aligned_be32(&ip->ip_dst));
-        tuple->ttl = ip->ip_ttl;
-        tuple->dscp = ip->ip_tos >> 2;
-        tuple->outer_ipv6 = false;
-    } else if (eth->eth_type == htons(ETH_TYPE_IPV6)) {
-        const struct ovs_16aligned_ip6_hdr *ip6;
-
-        l3_len = IPV6_HEADER_LEN;
-        if (len < ETH_HEADER_LEN + l3_len) {
-            return xstrdup("truncated IPv6 tunnel header");
-        }
-        ip6 = (const void *) (h + ETH_HEADER_LEN);
-        memcpy(&tuple->outer_src_ip, &ip6->ip6_src, sizeof(struct in6_addr));
-        memcpy(&tuple->outer_dst_ip, &ip6->ip6_dst, sizeof(struct in6_addr));
-        tuple->ttl = ip6->ip6_hlim;
-        tuple->dscp = (ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 22)
-                      & 0x3f;
-        tuple->outer_ipv6 = true;
-    } else {
-        return xasprintf("tunnel header has EtherType 0x%04"PRIx16
-                         " (not IPv4/IPv6)", ntohs(eth->eth_type));
-    }
-
-    /* UDP, then the 8-byte VXLAN or Geneve base header (the VNI is in
-     * bytes 4..6 of both). */
-    l4 = ETH_HEADER_LEN + l3_len;
-    if (len < l4 + UDP_HEADER_LEN + 8) {
-        return xstrdup("truncated UDP tunnel header");
-    }
-    const struct udp_header *udp = (const void *) (h + l4);
-    const uint8_t *tnl = h + l4 + UDP_HEADER_LEN;
-
-    tuple->udp_src = ntohs(udp->udp_src);
-    tuple->udp_dst = ntohs(udp->udp_dst);
-    tuple->vni = (tnl[4] << 16) | (tnl[5] << 8) | tnl[6];
-    tuple->tnl_port = push->tnl_port;
-    memcpy(tuple->header, h, len);
-    tuple->header_len = len;
-    return NULL;
-}
-
-/* Sets the DSCP bits of the outer IP header in 'push' to 'dscp', keeping
- * the ECN bits, and recomputes the IPv4 template checksum the way OVS
- * computes it (over the template, total length 0). */
-static void
-push_set_dscp(struct ovs_action_push_tnl *push, uint8_t dscp)
-{
-    uint8_t *h = (uint8_t *) push->header;
-    const struct eth_header *eth = (const struct eth_header *) h;
-
-    if (eth->eth_type == htons(ETH_TYPE_IP)) {
-        struct ip_header *ip = (void *) (h + ETH_HEADER_LEN);
-
-        ip->ip_tos = (dscp << 2) | (ip->ip_tos & 0x3);
-        ip->ip_csum = 0;
-        ip->ip_csum = csum(ip, IP_IHL(ip->ip_ihl_ver) * 4);
-    } else {
-        struct ovs_16aligned_ip6_hdr *ip6 = (void *) (h + ETH_HEADER_LEN);
-        uint32_t word = ntohl(get_16aligned_be32(&ip6->ip6_flow));
-
-        word = (word & ~(0x3fu << 22)) | ((uint32_t) dscp << 22);
-        put_16aligned_be32(&ip6->ip6_flow, htonl(word));
-    }
 }
 
 /* Returns the MTU of datapath port 'port' of 'ofproto''s datapath and
@@ -434,7 +272,7 @@ resolve__(const char *br_name, const char *port_name,
         char *perr;
 
         res->push = p->push;
-        push_set_dscp(&res->push, rdma_overlay_dscp());
+        ro_push_set_dscp(&res->push, rdma_overlay_dscp());
         perr = ro_push_to_tuple(&res->push, tuple);
         if (perr) {
             *errorp = xasprintf("%s: %s", br_name, perr);
