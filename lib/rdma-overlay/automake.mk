@@ -25,6 +25,8 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 
 # (owner: overlay) VTEPs, MAC->VTEP mappings, resolution, tuples.
 lib_rdma_overlay_librdma_overlay_la_SOURCES += \
+	lib/rdma-overlay/address.c \
+	lib/rdma-overlay/address.h \
 	lib/rdma-overlay/mapping.c \
 	lib/rdma-overlay/mapping.h \
 	lib/rdma-overlay/overlay-map.c \
@@ -32,6 +34,8 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 	lib/rdma-overlay/overlay.c \
 	lib/rdma-overlay/resolve.c \
 	lib/rdma-overlay/resolve.h \
+	lib/rdma-overlay/tnl-header.c \
+	lib/rdma-overlay/tnl-header.h \
 	lib/rdma-overlay/vtep.c \
 	lib/rdma-overlay/vtep.h \
 	lib/rdma-overlay/xlate-probe.c \
