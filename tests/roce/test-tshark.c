@@ -14,7 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "roce-pcap.h"
 #include "roce-test.h"
 #include "roce/bytes.h"
 #include "roce/frame.h"
@@ -110,39 +110,26 @@ build(const struct sample *s, uint8_t *frame, size_t size)
     return wt_build(&e, &s->pkt, frame, size);
 }
 
+/* Writes every sample to a new pcap; false on failure. */
 static bool
-write_pcap(const char *name)
+write_pcap(struct roce_pcap *pcap)
 {
-    FILE *f = fopen(name, "wb");
-    uint8_t hdr[24], rec[16], frame[2048];
+    uint8_t frame[2048];
 
-    if (!f) {
+    if (!roce_pcap_open(pcap)) {
         return false;
     }
-    /* Classic pcap, microsecond timestamps, LINKTYPE_ETHERNET; written
-     * little-endian explicitly so the file does not depend on the host. */
-    roce_put_le32(hdr, 0xa1b2c3d4);
-    hdr[4] = 2; hdr[5] = 0; hdr[6] = 4; hdr[7] = 0;
-    roce_put_le32(hdr + 8, 0);
-    roce_put_le32(hdr + 12, 0);
-    roce_put_le32(hdr + 16, 65535);
-    roce_put_le32(hdr + 20, 1);
-    fwrite(hdr, 1, sizeof hdr, f);
     for (size_t i = 0; i < N_SAMPLES; i++) {
         size_t n = build(&samples[i], frame, sizeof frame);
 
         if (!n) {
-            fclose(f);
+            roce_pcap_remove(pcap);
             return false;
         }
-        roce_put_le32(rec, i + 1);
-        roce_put_le32(rec + 4, 0);
-        roce_put_le32(rec + 8, n);
-        roce_put_le32(rec + 12, n);
-        fwrite(rec, 1, sizeof rec, f);
-        fwrite(frame, 1, n, f);
+        roce_pcap_write(pcap, frame, n);
     }
-    return fclose(f) == 0;
+    roce_pcap_close(pcap);
+    return true;
 }
 
 /* Wireshark hands SEND payloads to heuristic upper-layer dissectors
@@ -397,30 +384,26 @@ check_names(const char *pcap)
 int
 main(void)
 {
-    char pcap[] = "/tmp/roce-wire-XXXXXX";
-    int fd;
+    struct roce_pcap pcap;
 
-    if (system("tshark -v >/dev/null 2>&1") != 0) {
+    if (!roce_tshark_available()) {
         printf("tshark not found: skipped\n");
         return ROCE_TEST_SKIP;
     }
     for (size_t i = 0; i < sizeof payload; i++) {
         payload[i] = i;
     }
-    fd = mkstemp(pcap);
-    CHECK(fd >= 0);
-    if (fd < 0) {
+    CHECK(write_pcap(&pcap));
+    if (roce_test_failures) {
         return roce_test_exit();
     }
-    close(fd);
-    CHECK(write_pcap(pcap));
-    check_fields(pcap);
-    check_outer(pcap);
-    check_names(pcap);
+    check_fields(pcap.path);
+    check_outer(pcap.path);
+    check_names(pcap.path);
     if (roce_test_failures) {
-        fprintf(stderr, "pcap kept for inspection: %s\n", pcap);
+        fprintf(stderr, "pcap kept for inspection: %s\n", pcap.path);
     } else {
-        unlink(pcap);
+        roce_pcap_remove(&pcap);
     }
     return roce_test_exit();
 }
