@@ -35,7 +35,9 @@ check_PROGRAMS += tests/unit/test-overlay
 TESTS += tests/unit/test-overlay
 tests_unit_test_overlay_SOURCES = tests/unit/test-overlay.c
 tests_unit_test_overlay_CPPFLAGS = $(OVS_CPPFLAGS) \
+	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
 tests_unit_test_overlay_LDADD = lib/rdma-overlay/librdma-overlay.la \
+	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
