@@ -7,7 +7,7 @@ Independent of the C code on purpose: every header is packed by hand from
 the IBTA Vol 1 / Annex A17 layouts with struct.pack, and the ICRC is
 zlib.crc32 over the masked packet.  The IPv4 ICRCs were also checked once
 against scapy's independent RoCE implementation (scapy.contrib.roce,
-which does not handle IPv6).  Regenerate with:
+which does not handle IPv6), including the one with IPv4 options.  Regenerate with:
     python3 tests/roce/gen-wire-kat.py > tests/roce/wire-kat.h
 """
 
@@ -30,11 +30,12 @@ def eth(dst, src, etype):
         bytes.fromhex(src.replace(":", "")) + struct.pack("!H", etype)
 
 
-def ipv4(src, dst, tos, ttl, payload_len, ident=0, df=True):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + payload_len, ident,
-                    0x4000 if df else 0, ttl, 17, 0,
+def ipv4(src, dst, tos, ttl, payload_len, ident=0, df=True, options=b""):
+    hl = 20 + len(options)
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | hl // 4, tos, hl + payload_len,
+                    ident, 0x4000 if df else 0, ttl, 17, 0,
                     ipaddress.IPv4Address(src).packed,
-                    ipaddress.IPv4Address(dst).packed)
+                    ipaddress.IPv4Address(dst).packed) + options
     return h[:10] + struct.pack("!H", csum(h)) + h[12:]
 
 
@@ -74,9 +75,10 @@ def icrc(l3, version):
     return zlib.crc32(b"\xff" * 8 + bytes(b)) & 0xFFFFFFFF
 
 
-def roce_v4(transport, l2=None, tos=0x6A, ttl=64, sport=0xC123):
+def roce_v4(transport, l2=None, tos=0x6A, ttl=64, sport=0xC123,
+            options=b""):
     l4len = 8 + len(transport) + 4
-    l3 = ipv4("10.0.0.1", "10.0.0.2", tos, ttl, l4len) + \
+    l3 = ipv4("10.0.0.1", "10.0.0.2", tos, ttl, l4len, options=options) + \
         udp(sport, 4791, len(transport) + 4) + transport
     c = icrc(l3, 4)
     return (l2 or eth("02:00:00:00:00:02", "02:00:00:00:00:01", 0x0800)) \
@@ -127,8 +129,12 @@ def main():
     print(" * Licensed under the Apache License, Version 2.0. */\n")
     print("#ifndef WIRE_KAT_H\n#define WIRE_KAT_H 1\n")
     print("#include <stdint.h>\n")
+    # 4. kat_v4_write with 4 bytes of IPv4 options (NOPs): options are part
+    #    of the ICRC, unmasked.
+    f4, c4 = roce_v4(t1, options=b"\x01\x01\x01\x01")
     for name, f, c in (("kat_v4_write", f1, c1), ("kat_v6_ud_send", f2, c2),
-                       ("kat_vxlan_ack", f3, c3)):
+                       ("kat_vxlan_ack", f3, c3),
+                       ("kat_v4_options_write", f4, c4)):
         print(c_array(name, f))
         print("#define %s_ICRC 0x%08xu\n" % (name.upper(), c))
     print("#endif /* wire-kat.h */")

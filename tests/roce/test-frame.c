@@ -241,6 +241,15 @@ test_fields(void)
     CHECK(!memcmp(rf.payload, "hello", 5));
     CHECK_EQ(rf.pad, 3);
     CHECK_EQ(roce_deth_sqpn(rf.ext[ROCE_EXT_DETH]), 0xab);
+
+    /* Inner IPv4 with options. */
+    CHECK_EQ(roce_frame_parse(kat_v4_options_write,
+                              sizeof kat_v4_options_write, &o, &rf),
+             ROCE_FRAME_OK);
+    CHECK_EQ(rf.inner.l4_ofs, 14 + 24);
+    CHECK_EQ(rf.payload_len, 8);
+    CHECK(!memcmp(rf.payload, "ABCDEFGH", 8));
+    CHECK_EQ(rf.icrc, KAT_V4_OPTIONS_WRITE_ICRC);
 }
 
 /* Every proper prefix of valid frames is rejected as truncated. */

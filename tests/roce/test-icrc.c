@@ -98,6 +98,9 @@ test_known_answers(void)
     /* The inner packet of a VXLAN frame: outer Eth 14 + IPv4 20 + UDP 8 +
      * VXLAN 8 + inner Eth 14. */
     check_kat(kat_vxlan_ack, sizeof kat_vxlan_ack, 64, KAT_VXLAN_ACK_ICRC);
+    /* IPv4 options are covered, unmasked (value also checked with scapy). */
+    check_kat(kat_v4_options_write, sizeof kat_v4_options_write, 14,
+              KAT_V4_OPTIONS_WRITE_ICRC);
 }
 
 /* Flips every bit of every byte covered by the ICRC: the ICRC must change
