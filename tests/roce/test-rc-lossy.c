@@ -293,6 +293,8 @@ main(int argc, char *argv[])
         CHECK(l.dir[0].duplicated + l.dir[1].duplicated > 0);
         CHECK(l.dir[0].reordered + l.dir[1].reordered > 0);
         CHECK(link_ctr(&l, 1, ROCE_CTR_RX_DUP_REQUEST) > 0);
+        CHECK(link_ctr(&l, 1, ROCE_CTR_RX_DUP_READ) > 0);
+        CHECK(link_ctr(&l, 1, ROCE_CTR_TX_NAK_SEQ) > 0);
         CHECK(link_ctr(&l, 0, ROCE_CTR_RX_DROP_ICRC)
               + link_ctr(&l, 1, ROCE_CTR_RX_DROP_ICRC) > 0);
     }

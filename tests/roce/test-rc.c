@@ -544,6 +544,114 @@ test_remote_errors(void)
     link_destroy(&l);
 }
 
+/* The responder's own memory error (a receive SGE with a bad lkey) is a
+ * remote operational error for the requester and a local protection
+ * error for the receiver. */
+static void
+test_remote_op_error(void)
+{
+    uint8_t src[64], dst[64];
+    struct link_rc_params p;
+    struct roce_mr *smr;
+    struct link_pair pr;
+    struct roce_link l;
+    struct roce_wc wc;
+    struct roce_sge rs = { 0, 64, 0x777700 };
+    struct roce_recv_wr rwr = { 9, NULL, &rs, 1 }, *rbad;
+
+    rs.addr = (uintptr_t) dst;
+    link_init(&l, seed + 70, NULL);
+    link_rc_params_init(&p);
+    CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+    smr = roce_reg_mr(pr.pd[0], src, sizeof src, 0);
+    CHECK_EQ(roce_post_recv(pr.qp[1], &rwr, &rbad), 0);
+    CHECK_EQ(post(&pr, ROCE_WR_SEND, 1, smr, src, 8, 0, 0, 0, 0), 0);
+    link_run(&l, UINT64_MAX);
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 1);
+    CHECK_EQ(wc.status, ROCE_WC_REM_OP_ERR);
+    CHECK_EQ(poll_one(pr.rcq[1], &wc), 1);
+    CHECK_EQ(wc.wr_id, 9);
+    CHECK_EQ(wc.status, ROCE_WC_LOC_PROT_ERR);
+    CHECK_EQ(link_ctr(&l, 1, ROCE_CTR_TX_NAK_OP), 1);
+    CHECK_EQ(link_ctr(&l, 0, ROCE_CTR_RX_NAK_OP), 1);
+    link_destroy(&l);
+}
+
+static int filter_calls;
+
+static bool
+reject_all(const struct roce_qp *qp, const struct roce_frame *f,
+           const struct roce_rx_tuple *t, void *aux)
+{
+    (void) qp;
+    (void) f;
+    (void) t;
+    (void) aux;
+    filter_calls++;
+    return false;
+}
+
+/* Receive validation: the bound tuple (per-direction VNIs) by default; a
+ * caller policy replaces it; a rebind of the template and tuple on a live
+ * QP takes effect without a reconnect. */
+static void
+test_rx_policy(void)
+{
+    uint8_t src[64], dst[64];
+    struct link_rc_params p;
+    struct roce_mr *smr, *dmr;
+    struct roce_qp_attr a;
+    struct roce_rx_tuple rx;
+    struct roce_encap e;
+    struct link_pair pr;
+    struct roce_link l;
+    struct roce_wc wc;
+
+    link_init(&l, seed + 80, NULL);
+    link_rc_params_init(&p);
+    p.retry_cnt = 1;
+    CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+    smr = roce_reg_mr(pr.pd[0], src, sizeof src, 0);
+    dmr = roce_reg_mr(pr.pd[1], dst, sizeof dst,
+                      ROCE_ACCESS_LOCAL_WRITE | ROCE_ACCESS_REMOTE_WRITE);
+
+    /* Side 0 moves to another VNI (both directions): until side 1 is
+     * rebound, its frames are dropped as foreign. */
+    link_make_path(0, true, 7000, roce_qp_num(pr.qp[0]),
+                   roce_qp_num(pr.qp[1]), &e, &rx);
+    memset(&a, 0, sizeof a);
+    a.encap = &e;
+    CHECK_EQ(roce_modify_qp(pr.qp[0], &a, ROCE_QP_AV), 0);
+    CHECK_EQ(post(&pr, ROCE_WR_RDMA_WRITE, 1, smr, src, 8, (uintptr_t) dst,
+                  roce_mr_rkey(dmr), 0, 0), 0);
+    link_run(&l, l.now + 1000000);
+    CHECK(link_ctr(&l, 1, ROCE_CTR_RX_DROP_TUPLE) >= 1);
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 0);
+    /* Rebind side 1: expected receive tuple and its own template. */
+    a.rx_tuple = rx;
+    link_make_path(1, true, 6999, roce_qp_num(pr.qp[1]),
+                   roce_qp_num(pr.qp[0]), &e, &rx);
+    a.encap = &e;
+    CHECK_EQ(roce_modify_qp(pr.qp[1], &a, ROCE_QP_AV | ROCE_QP_RX_TUPLE), 0);
+    a.rx_tuple = rx;
+    CHECK_EQ(roce_modify_qp(pr.qp[0], &a, ROCE_QP_RX_TUPLE), 0);
+    link_run(&l, UINT64_MAX);
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 1);
+    CHECK_EQ(wc.status, ROCE_WC_SUCCESS);
+    CHECK_EQ(qp_state(pr.qp[0]), ROCE_QPS_RTS);
+
+    /* A caller policy that rejects everything. */
+    roce_qp_set_rx_filter(pr.qp[1], reject_all, NULL);
+    CHECK_EQ(post(&pr, ROCE_WR_RDMA_WRITE, 2, smr, src, 8, (uintptr_t) dst,
+                  roce_mr_rkey(dmr), 0, 0), 0);
+    link_run(&l, UINT64_MAX);
+    CHECK_EQ(filter_calls, 2);  /* First try and one retry. */
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 1);
+    CHECK_EQ(wc.status, ROCE_WC_RETRY_EXC_ERR);
+    CHECK_EQ(roce_qp_stats(pr.qp[1])->c[ROCE_CTR_RX_DROP_TUPLE], 3);
+    link_destroy(&l);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -555,5 +663,7 @@ main(int argc, char *argv[])
     test_total_loss();
     test_sqd();
     test_remote_errors();
+    test_remote_op_error();
+    test_rx_policy();
     return roce_test_exit();
 }

@@ -17,7 +17,13 @@
  *     roce_engine_run() again (retransmission and RNR timers).
  *
  * No globals, no threads: one engine may be used by one thread at a time;
- * several engines may run in parallel threads. */
+ * several engines may run in parallel threads.
+ *
+ * Callbacks (tx, tx_buf, event, CQ handlers, rx filters, UD receive hooks)
+ * run synchronously inside engine calls.  They must not call back into
+ * the engine that invoked them (no receive, run, post, modify or destroy
+ * from a callback); record what happened and act after the call
+ * returns. */
 
 #include <stdbool.h>
 #include <stddef.h>
