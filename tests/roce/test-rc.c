@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "roce/qp.h"
 #include "roce-link.h"
 #include "roce-test.h"
 
@@ -394,6 +395,51 @@ test_rnr(void)
     link_destroy(&l);
 }
 
+static uint64_t tx_times[8];
+static int n_tx_times;
+
+static void
+record_side0(void *aux, int side, const uint8_t *frame, size_t len)
+{
+    struct roce_link *l = aux;
+
+    (void) frame;
+    (void) len;
+    if (side == 0 && n_tx_times < (int) ARRAY_N(tx_times)) {
+        tx_times[n_tx_times++] = l->now;
+    }
+}
+
+/* The RNR NAK's timer field is the wait of IBTA table 45: the SEND goes
+ * out again exactly one round trip plus that wait later. */
+static void
+test_rnr_timer(unsigned int code, uint64_t wait_ns)
+{
+    uint8_t src[16];
+    struct link_rc_params p;
+    struct roce_mr *smr;
+    struct link_pair pr;
+    struct roce_link l;
+
+    link_init(&l, seed + 90 + code, NULL);
+    link_rc_params_init(&p);
+    p.min_rnr_timer = (uint8_t) code;
+    CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+    smr = roce_reg_mr(pr.pd[0], src, sizeof src, 0);
+    l.tap = record_side0;
+    l.tap_aux = &l;
+    n_tx_times = 0;
+    CHECK_EQ(post(&pr, ROCE_WR_SEND, 1, smr, src, 8, 0, 0, 0, 0), 0);
+    while (n_tx_times < 3 && link_step(&l, UINT64_MAX)) {
+        continue;
+    }
+    CHECK_EQ(n_tx_times, 3);
+    CHECK_EQ(roce_rnr_timer_ns(code), wait_ns);
+    CHECK_EQ(tx_times[1] - tx_times[0], 2 * l.latency_ns + wait_ns);
+    CHECK_EQ(tx_times[2] - tx_times[1], 2 * l.latency_ns + wait_ns);
+    link_destroy(&l);
+}
+
 /* 100% loss: retry_cnt retransmissions, then RETRY_EXC_ERR, ERR, flush. */
 static void
 test_total_loss(void)
@@ -660,6 +706,11 @@ main(int argc, char *argv[])
     test_sge_inline_atomic();
     test_coalescing_and_wrap();
     test_rnr();
+    test_rnr_timer(0, 655360000);       /* 655.36 ms */
+    test_rnr_timer(1, 10000);           /* 0.01 ms */
+    test_rnr_timer(5, 60000);           /* 0.06 ms */
+    test_rnr_timer(18, 5120000);        /* 5.12 ms */
+    test_rnr_timer(31, 491520000);      /* 491.52 ms */
     test_total_loss();
     test_sqd();
     test_remote_errors();

@@ -22,8 +22,8 @@
  * Callbacks (tx, tx_buf, event, CQ handlers, rx filters, UD receive hooks)
  * run synchronously inside engine calls.  They must not call back into
  * the engine that invoked them (no receive, run, post, modify or destroy
- * from a callback); record what happened and act after the call
- * returns. */
+ * from a callback; a CQ handler may only poll and re-arm its CQ); record
+ * what happened and act after the call returns. */
 
 #include <stdbool.h>
 #include <stddef.h>
