@@ -28,6 +28,7 @@
 #include "resolve.h"
 #include "seq.h"
 #include "sset.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vtep.h"
@@ -68,6 +69,16 @@ static struct hmap statics = HMAP_INITIALIZER(&statics);
 static struct hmap watches = HMAP_INITIALIZER(&watches);
 static uint64_t tnl_seqno;
 static bool need_revalidate = true;
+
+/* A revalidation retranslates every (port, candidate) pair.  When that
+ * takes long (large tables), back-to-back changes (a controller installing
+ * thousands of flows in batches) would make the main loop spend all its
+ * time revalidating: then the next revalidation waits until twice the last
+ * one's duration has passed since it ended, which bounds revalidation to a
+ * third of the main thread.  Short revalidations (small tables) are never
+ * delayed.  'next_revalidation' is in microseconds (time_usec()). */
+#define REVALIDATE_DEFER_MIN_US 10000
+static long long int next_revalidation;
 
 /* Revalidation counters for rdma-overlay/dump-mappings --stats. */
 static uint64_t n_revalidations;
@@ -268,7 +279,7 @@ probe_candidate(struct ofproto_dpif *ofproto, ofp_port_t in_port,
 
     ro_synthetic_flow(in_port, b->n_macs ? b->macs[0] : eth_addr_zero,
                       c->mac, NULL, NULL, false, &flow);
-    ro_xlate_probe(ofproto, &flow, &probe);
+    ro_xlate_probe(ofproto, &flow, false, &probe);
     n_probes++;
 
     if (probe.n_pushes == 1 && !probe.n_outputs) {
@@ -511,11 +522,37 @@ ro_mapping_table_run(struct rdma_nic *nic)
         need_revalidate = true;
     }
     tnl_seqno = seqno;
-    if (need_revalidate) {
+    if (need_revalidate && time_usec() >= next_revalidation) {
+        long long int start = time_usec();
+        long long int duration;
+
         need_revalidate = false;
         revalidate(nic, &bridges);
+        duration = time_usec() - start;
+        next_revalidation = (duration >= REVALIDATE_DEFER_MIN_US
+                             ? time_usec() + 2 * duration : 0);
     }
     sset_destroy(&bridges);
+}
+
+/* Revalidates now, even if a revalidation was deferred: for changes that
+ * a command must see exported before it returns (reconfiguration, static
+ * entries) and for commands that report the table. */
+void
+ro_mapping_table_revalidate_now(struct rdma_nic *nic)
+{
+    need_revalidate = true;
+    next_revalidation = 0;
+    ro_mapping_table_run(nic);
+}
+
+/* Runs a pending revalidation now. */
+static void
+mapping_flush_pending(void)
+{
+    if (need_revalidate) {
+        ro_mapping_table_revalidate_now(rdma_overlay_nic());
+    }
 }
 
 /* Wakes the main loop for neighbor and route changes.  Flow table changes
@@ -530,7 +567,7 @@ ro_mapping_table_wait(void)
         seq_wait(tnl_conf_seq, tnl_seqno);
     }
     if (need_revalidate) {
-        poll_immediate_wake();
+        poll_timer_wait_until(next_revalidation / 1000 + 1);
     } else if (!hmap_is_empty(&watches)) {
         poll_timer_wait(1000);
     }
@@ -608,6 +645,7 @@ mapping_unixctl_dump(struct unixctl_conn *conn, int argc, const char *argv[],
         free(error);
         return;
     }
+    mapping_flush_pending();
 
     array = xmalloc(MAX(1, hmap_count(&mappings)) * sizeof *array);
     HMAP_FOR_EACH (node, hmap_node, &mappings) {
@@ -680,8 +718,7 @@ mapping_unixctl_add(struct unixctl_conn *conn, int argc, const char *argv[],
     e->has_ip = ip.has_ip;
     e->ip = ip.ip;
 
-    need_revalidate = true;
-    ro_mapping_table_run(rdma_overlay_nic());
+    ro_mapping_table_revalidate_now(rdma_overlay_nic());
     unixctl_command_reply(conn, NULL);
 }
 
@@ -711,8 +748,7 @@ mapping_unixctl_del(struct unixctl_conn *conn, int argc OVS_UNUSED,
     free(e->bridge);
     free(e);
 
-    need_revalidate = true;
-    ro_mapping_table_run(rdma_overlay_nic());
+    ro_mapping_table_revalidate_now(rdma_overlay_nic());
     unixctl_command_reply(conn, NULL);
 }
 

@@ -49,8 +49,7 @@ ro_overlay_reconfigure(void)
     struct rdma_nic *nic = rdma_overlay_nic();
 
     ro_vtep_table_refresh(nic);
-    ro_mapping_table_invalidate();
-    ro_mapping_table_run(nic);
+    ro_mapping_table_revalidate_now(nic);
 }
 
 /* Main-loop work; see overlay-map.h. */

@@ -225,7 +225,7 @@ resolve__(const char *br_name, const char *port_name,
                       ? !IN6_IS_ADDR_V4MAPPED(&dst->ip)
                       : src_ip && !IN6_IS_ADDR_V4MAPPED(src_ip),
                       &res->flow);
-    ro_xlate_probe(ofproto, &res->flow, &probe);
+    ro_xlate_probe(ofproto, &res->flow, true, &probe);
 
     if (!ro_vtep_count_bridge(br_name)) {
         /* Not on an overlay: plain RoCEv2 source information. */

@@ -294,13 +294,14 @@ probe_reset(struct ro_probe *probe)
  * free with ro_probe_destroy().
  *
  * The common case costs one untraced translation.  Only when that one
- * recirculates (ct(), e.g. OVN's stateful ACLs) or outputs nothing does the
- * probe translate again with tracing on: the trace is what queues the
- * recirculated flows (resumed with ct_state=trk|new, as ofproto/trace
- * assumes by default) and what reports a neighbor cache miss. */
+ * recirculates (ct(), e.g. OVN's stateful ACLs) or, if 'detect_neigh_miss',
+ * outputs nothing does the probe translate again with tracing on: the
+ * trace is what queues the recirculated flows (resumed with
+ * ct_state=trk|new, as ofproto/trace assumes by default) and what reports
+ * a neighbor cache miss (the second translation sends ARP/ND again). */
 void
 ro_xlate_probe(struct ofproto_dpif *ofproto, const struct flow *flow,
-               struct ro_probe *probe)
+               bool detect_neigh_miss, struct ro_probe *probe)
 {
     struct ovs_list queue = OVS_LIST_INITIALIZER(&queue);
     struct oftrace_recirc_node *node;
@@ -308,7 +309,8 @@ ro_xlate_probe(struct ofproto_dpif *ofproto, const struct flow *flow,
 
     memset(probe, 0, sizeof *probe);
     probe_pass(ofproto, flow, NULL, probe, &has_recirc);
-    if (!has_recirc && (probe->n_pushes || probe->n_outputs)) {
+    if (!has_recirc
+        && (probe->n_pushes || probe->n_outputs || !detect_neigh_miss)) {
         return;
     }
 

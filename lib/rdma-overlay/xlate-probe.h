@@ -60,7 +60,7 @@ struct ro_probe {
 };
 
 void ro_xlate_probe(struct ofproto_dpif *, const struct flow *,
-                    struct ro_probe *);
+                    bool detect_neigh_miss, struct ro_probe *);
 void ro_probe_destroy(struct ro_probe *);
 
 #endif /* xlate-probe.h */
