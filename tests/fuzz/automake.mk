@@ -63,3 +63,32 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-cm/mra \
 	tests/fuzz/corpus-cm/reject \
 	tests/fuzz/corpus-cm/req-mad
+
+# (owner: transport)
+FUZZ_TARGETS += tests/fuzz/fuzz-transport
+EXTRA_DIST += \
+	tests/fuzz/fuzz-transport.c \
+	tests/fuzz/corpus-transport/seed-00 \
+	tests/fuzz/corpus-transport/seed-01 \
+	tests/fuzz/corpus-transport/seed-02 \
+	tests/fuzz/corpus-transport/seed-03 \
+	tests/fuzz/corpus-transport/seed-04 \
+	tests/fuzz/corpus-transport/seed-05 \
+	tests/fuzz/corpus-transport/seed-06 \
+	tests/fuzz/corpus-transport/seed-07 \
+	tests/fuzz/corpus-transport/seed-08 \
+	tests/fuzz/corpus-transport/seed-09 \
+	tests/fuzz/corpus-transport/seed-10 \
+	tests/fuzz/corpus-transport/seed-11 \
+	tests/fuzz/corpus-transport/seed-12 \
+	tests/fuzz/corpus-transport/seed-13 \
+	tests/fuzz/corpus-transport/seed-14 \
+	tests/fuzz/corpus-transport/seed-15 \
+	tests/fuzz/corpus-transport/seed-16 \
+	tests/fuzz/corpus-transport/seed-17 \
+	tests/fuzz/corpus-transport/seed-18 \
+	tests/fuzz/corpus-transport/seed-19 \
+	tests/fuzz/corpus-transport/seed-20 \
+	tests/fuzz/corpus-transport/seed-21 \
+	tests/fuzz/corpus-transport/seed-22 \
+	tests/fuzz/corpus-transport/seed-23
