@@ -440,6 +440,103 @@ test_rnr_timer(unsigned int code, uint64_t wait_ns)
     link_destroy(&l);
 }
 
+static int burst_count;
+
+static void
+count_side1(void *aux, int side, const uint8_t *frame, size_t len)
+{
+    (void) aux;
+    (void) frame;
+    (void) len;
+    burst_count += side == 1;
+}
+
+/* A 1 MiB READ at MTU 256 (4096 responses) goes out at most 'resp_burst'
+ * packets per engine call, and the ACK of a SEND behind it waits for the
+ * last response instead of overtaking (which the requester would take
+ * for lost responses). */
+static void
+test_read_pacing(void)
+{
+    size_t n = 1 << 20;
+    uint8_t *src = malloc(n), *dst = calloc(1, n), small[100];
+    struct roce_engine_config cfg;
+    struct link_rc_params p;
+    struct roce_mr *smr, *dmr, *rmr;
+    struct link_pair pr;
+    struct roce_link l;
+    struct roce_wc wc;
+    int max_burst = 0, calls = 0;
+
+    roce_engine_config_init(&cfg);
+    cfg.resp_burst = 32;
+    link_init(&l, seed + 100, &cfg);
+    link_rc_params_init(&p);
+    p.mtu = ROCE_MTU_256;
+    p.psn[0] = 0xfff000;
+    CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+    fill(src, n, 5);
+    smr = roce_reg_mr(pr.pd[1], src, n, ROCE_ACCESS_REMOTE_READ);
+    dmr = roce_reg_mr(pr.pd[0], dst, n, ROCE_ACCESS_LOCAL_WRITE);
+    rmr = roce_reg_mr(pr.pd[1], small, sizeof small,
+                      ROCE_ACCESS_LOCAL_WRITE);
+    CHECK_EQ(post_recv(&pr, 1, 7, rmr, small, sizeof small), 0);
+    CHECK_EQ(post(&pr, ROCE_WR_RDMA_READ, 1, dmr, dst, n, (uintptr_t) src,
+                  roce_mr_rkey(smr), 0, 0), 0);
+    CHECK_EQ(post(&pr, ROCE_WR_SEND, 2, dmr, dst, 50, 0, 0, 0, 0), 0);
+    l.tap = count_side1;
+
+    /* link_step(), one engine call at a time. */
+    for (;;) {
+        uint64_t next = UINT64_MAX;
+        int i;
+
+        for (i = 0; i < 2; i++) {
+            uint64_t d = roce_engine_next_deadline(l.eng[i]);
+
+            next = d < next ? d : next;
+            if (l.dir[i].n && l.dir[i].q[0].at < next) {
+                next = l.dir[i].q[0].at;
+            }
+        }
+        if (next == UINT64_MAX) {
+            break;
+        }
+        l.now = next > l.now ? next : l.now;
+        for (i = 0; i < 2; i++) {
+            burst_count = 0;
+            roce_engine_run(l.eng[i], l.now);
+            max_burst = burst_count > max_burst ? burst_count : max_burst;
+            calls++;
+        }
+        for (i = 0; i < 2; i++) {
+            while (l.dir[i].n && l.dir[i].q[0].at <= l.now) {
+                struct link_frame f = link_pop(&l.dir[i]);
+
+                burst_count = 0;
+                roce_engine_receive(l.eng[1 - i], f.data, f.len);
+                max_burst = burst_count > max_burst ? burst_count
+                                                    : max_burst;
+                free(f.data);
+            }
+        }
+    }
+    CHECK(max_burst <= 32 + 1);
+    CHECK(calls >= 4096 / 32);
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 1);
+    CHECK_EQ(wc.wr_id, 1);
+    CHECK_EQ(wc.status, ROCE_WC_SUCCESS);
+    CHECK_EQ(poll_one(pr.scq[0], &wc), 1);
+    CHECK_EQ(wc.wr_id, 2);
+    CHECK_MEM(dst, src, n);
+    CHECK_EQ(link_ctr(&l, 1, ROCE_CTR_TX_READ_RESP_PKTS), 4096);
+    CHECK_EQ(link_ctr(&l, 0, ROCE_CTR_RETRANSMIT_PKTS), 0);
+    CHECK_EQ(link_ctr(&l, 0, ROCE_CTR_GAP_RETRIES), 0);
+    link_destroy(&l);
+    free(src);
+    free(dst);
+}
+
 /* 100% loss: retry_cnt retransmissions, then RETRY_EXC_ERR, ERR, flush. */
 static void
 test_total_loss(void)
@@ -712,6 +809,7 @@ main(int argc, char *argv[])
     test_rnr_timer(18, 5120000);        /* 5.12 ms */
     test_rnr_timer(31, 491520000);      /* 491.52 ms */
     test_total_loss();
+    test_read_pacing();
     test_sqd();
     test_remote_errors();
     test_remote_op_error();

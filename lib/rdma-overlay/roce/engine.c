@@ -62,6 +62,9 @@ roce_engine_create(const struct roce_engine_config *cfg)
     if (!e->cfg.ackreq_every) {
         e->cfg.ackreq_every = 16;
     }
+    if (!e->cfg.resp_burst) {
+        e->cfg.resp_burst = 64;
+    }
     if (!e->cfg.max_inflight) {
         e->cfg.max_inflight = 1024;
     }
@@ -350,6 +353,10 @@ roce_engine_run(struct roce_engine *e, uint64_t now_ns)
         struct roce_qp *qp = e->live[i];
 
         if (roce_qp_deadline(qp) <= e->now) {
+            if ((qp->resp.n_jobs || qp->resp.deferred)
+                && roce_qp_can_recv(qp)) {
+                roce_rc_resp_run(qp);
+            }
             roce_rc_req_timer(qp);
         }
     }

@@ -78,7 +78,8 @@
     C(TX_READ_RESP_PKTS, "tx_read_response_pkts")                         \
     C(TX_UD_PKTS, "tx_ud_pkts")                                           \
     C(RX_UD_PKTS, "rx_ud_pkts")                                           \
-    C(RX_CNP, "rx_cnp")
+    C(RX_CNP, "rx_cnp")                                                   \
+    C(RX_DROP_BUSY, "rx_drop_responder_busy")
 
 enum roce_counter {
 #define ROCE_COUNTER_ENUM(ENUM, NAME) ROCE_CTR_##ENUM,
@@ -134,6 +135,9 @@ struct roce_engine_config {
                                  * 0: 16. */
     uint32_t max_inflight;      /* Max unacknowledged PSNs per RC QP; 0:
                                  * 1024. */
+    uint32_t resp_burst;        /* Max READ responses one QP sends per
+                                 * engine call (the rest from later
+                                 * roce_engine_run() calls); 0: 64. */
     bool verify_icrc;           /* Check ICRC on receive (default true
                                  * after roce_engine_config_init()). */
     bool allow_plain;           /* Accept frames without an overlay. */

@@ -66,6 +66,7 @@ qp_free_queues(struct roce_qp *qp)
     free(qp->rq);
     free(qp->rq_sge);
     free(qp->resp.rd);
+    free(qp->resp.jobs);
 }
 
 /* Creates a QP in the RESET state.  A ROCE_QPT_GSI QP is QP1 of the
@@ -364,7 +365,13 @@ roce_qp_deadline(const struct roce_qp *qp)
 {
     uint64_t d = UINT64_MAX;
 
-    if (!roce_qp_is_rc(qp) || !roce_qp_can_send(qp)) {
+    if (!roce_qp_is_rc(qp)) {
+        return d;
+    }
+    if ((qp->resp.n_jobs || qp->resp.deferred) && roce_qp_can_recv(qp)) {
+        return qp->engine->now;     /* Responses to send: right away. */
+    }
+    if (!roce_qp_can_send(qp)) {
         return d;
     }
     if (qp->req.rnr_wait) {
@@ -379,7 +386,9 @@ static void
 qp_reset(struct roce_qp *qp)
 {
     struct roce_read_res *rd = qp->resp.rd;
+    struct roce_resp_job *jobs = qp->resp.jobs;
     uint32_t n_rd = qp->resp.n_rd;
+    uint32_t max_jobs = qp->resp.max_jobs;
 
     qp->sq_prod = qp->sq_comp = 0;
     qp->rq_prod = qp->rq_cons = 0;
@@ -388,6 +397,8 @@ qp_reset(struct roce_qp *qp)
     memset(&qp->resp, 0, sizeof qp->resp);
     qp->resp.rd = rd;
     qp->resp.n_rd = n_rd;
+    qp->resp.jobs = jobs;
+    qp->resp.max_jobs = max_jobs;
     if (rd) {
         memset(rd, 0, n_rd * sizeof *rd);
     }
@@ -502,15 +513,25 @@ apply_attrs(struct roce_qp *qp, const struct roce_qp_attr *a, int mask)
 {
     if (mask & ROCE_QP_MAX_DEST_RD_ATOMIC) {
         uint32_t n = a->max_dest_rd_atomic ? a->max_dest_rd_atomic : 1;
+        /* Room for every READ/atomic in flight plus as many duplicates. */
+        uint32_t n_jobs = 2 * n + 2;
         struct roce_read_res *rd = calloc(n, sizeof *rd);
+        struct roce_resp_job *jobs = calloc(n_jobs, sizeof *jobs);
 
-        if (!rd) {
+        if (!rd || !jobs) {
+            free(rd);
+            free(jobs);
             return ENOMEM;
         }
         free(qp->resp.rd);
+        free(qp->resp.jobs);
         qp->resp.rd = rd;
         qp->resp.n_rd = n;
         qp->resp.rd_next = 0;
+        qp->resp.jobs = jobs;
+        qp->resp.max_jobs = n_jobs;
+        qp->resp.job_head = qp->resp.n_jobs = 0;
+        qp->resp.deferred = false;
         qp->attr.max_dest_rd_atomic = a->max_dest_rd_atomic;
     }
     if (mask & ROCE_QP_PATH_MTU) {

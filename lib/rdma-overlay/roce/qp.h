@@ -60,6 +60,21 @@ struct roce_read_res {
     uint64_t atomic_orig;       /* Atomic: the value returned. */
 };
 
+/* A responder's queued response: the READ responses of one (re-)executed
+ * READ, or one atomic ACK.  Responses leave in PSN order, a burst at a
+ * time. */
+struct roce_resp_job {
+    bool atomic;
+    uint32_t psn;               /* PSN of the first response. */
+    uint32_t npkts;
+    uint32_t sent;              /* Packets already sent. */
+    uint64_t va;
+    uint32_t rkey;
+    uint32_t len;
+    uint32_t msn;
+    uint64_t orig;              /* Atomic: the original value. */
+};
+
 struct roce_qp {
     struct roce_engine *engine;
     struct roce_pd *pd;
@@ -141,6 +156,13 @@ struct roce_qp {
         struct roce_read_res *rd;    /* max_dest_rd_atomic entries. */
         uint32_t n_rd;
         uint32_t rd_next;       /* Next entry to (re)use. */
+        struct roce_resp_job *jobs;  /* Ring of 'max_jobs'. */
+        uint32_t max_jobs;
+        uint32_t job_head;
+        uint32_t n_jobs;
+        bool deferred;          /* An ACK/NAK waits behind the jobs. */
+        uint8_t deferred_syn;
+        uint32_t deferred_psn;
     } resp;
 
     struct roce_stats stats;
@@ -187,6 +209,7 @@ void roce_rc_resp_init(struct roce_qp *);
 void roce_rc_resp_recv(struct roce_qp *, const struct roce_frame *);
 void roce_rc_resp_send_ack(struct roce_qp *, uint8_t syndrome,
                            uint32_t psn);
+void roce_rc_resp_run(struct roce_qp *);
 
 /* ud.c. */
 void roce_ud_send_run(struct roce_qp *);

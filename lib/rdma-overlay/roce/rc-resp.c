@@ -28,11 +28,15 @@ void
 roce_rc_resp_init(struct roce_qp *qp)
 {
     struct roce_read_res *rd = qp->resp.rd;
+    struct roce_resp_job *jobs = qp->resp.jobs;
     uint32_t n_rd = qp->resp.n_rd;
+    uint32_t max_jobs = qp->resp.max_jobs;
 
     memset(&qp->resp, 0, sizeof qp->resp);
     qp->resp.rd = rd;
     qp->resp.n_rd = n_rd;
+    qp->resp.jobs = jobs;
+    qp->resp.max_jobs = max_jobs;
     if (rd) {
         memset(rd, 0, n_rd * sizeof *rd);
     }
@@ -46,9 +50,9 @@ resp_bth(struct roce_qp *qp)
     return roce_engine_tx_start(qp->engine, &qp->encap);
 }
 
-/* Sends an ACK, NAK or RNR NAK with PSN 'psn' and the current MSN. */
-void
-roce_rc_resp_send_ack(struct roce_qp *qp, uint8_t syndrome, uint32_t psn)
+/* Transmits an ACK, NAK or RNR NAK with PSN 'psn' and the current MSN. */
+static void
+emit_ack(struct roce_qp *qp, uint8_t syndrome, uint32_t psn)
 {
     static const enum roce_counter nak_ctr[] = {
         [ROCE_NAK_PSN_SEQ_ERROR] = ROCE_CTR_TX_NAK_SEQ,
@@ -57,13 +61,14 @@ roce_rc_resp_send_ack(struct roce_qp *qp, uint8_t syndrome, uint32_t psn)
         [ROCE_NAK_REMOTE_OP_ERROR] = ROCE_CTR_TX_NAK_OP,
         [ROCE_NAK_INVALID_RD_REQUEST] = ROCE_CTR_TX_NAK_INV,
     };
-    uint8_t *bth = resp_bth(qp);
+    uint8_t *bth;
     uint8_t *aeth;
     enum roce_counter c;
 
     if (!qp->have_encap) {
         return;
     }
+    bth = resp_bth(qp);
     roce_bth_init(bth, ROCE_OP_RC_ACKNOWLEDGE, false, false, 0,
                   ROCE_DEFAULT_PKEY, qp->attr.dest_qp_num, false, psn);
     aeth = roce_hdr_ext(bth, ROCE_EXT_AETH);
@@ -90,16 +95,33 @@ roce_rc_resp_send_ack(struct roce_qp *qp, uint8_t syndrome, uint32_t psn)
     qp->resp.unacked = 0;
 }
 
+/* Sends an ACK, sequence NAK or RNR NAK, in order: while READ responses
+ * or atomic ACKs are still queued, it waits behind them (an ACK with a
+ * later PSN must not overtake them, or the requester would take them for
+ * lost).  Of several waiting, the one with the highest PSN says it all
+ * (NAK over ACK at the same PSN). */
+void
+roce_rc_resp_send_ack(struct roce_qp *qp, uint8_t syndrome, uint32_t psn)
+{
+    if (!qp->resp.n_jobs) {
+        emit_ack(qp, syndrome, psn);
+        return;
+    }
+    if (!qp->resp.deferred
+        || roce_psn_diff(psn, qp->resp.deferred_psn) > 0
+        || (psn == qp->resp.deferred_psn
+            && roce_syndrome_type(syndrome) != ROCE_AETH_ACK)) {
+        qp->resp.deferred = true;
+        qp->resp.deferred_syn = syndrome;
+        qp->resp.deferred_psn = psn;
+    }
+    qp->resp.unacked = 0;
+}
+
 static uint8_t
 ack_syndrome(void)
 {
     return roce_syndrome_make(ROCE_AETH_ACK, ROCE_AETH_CREDIT_INVALID);
-}
-
-static void
-send_nak(struct roce_qp *qp, enum roce_nak_code code, uint32_t psn)
-{
-    roce_rc_resp_send_ack(qp, roce_syndrome_make(ROCE_AETH_NAK, code), psn);
 }
 
 /* Completes the receive WQE in use (if any) with 'status'. */
@@ -129,13 +151,16 @@ complete_recv(struct roce_qp *qp, enum roce_wc_status status,
     roce_qp_post_cqe(qp, qp->recv_cq, &wc, f && f->se);
 }
 
-/* A fatal responder error: NAK 'code' at 'psn', complete the receive WQE
- * in use with 'status', and put the QP in ERR (which flushes the rest). */
+/* A fatal responder error: NAK 'code' at 'psn' at once (queued responses
+ * are dropped: the connection is over), complete the receive WQE in use
+ * with 'status', and put the QP in ERR (which flushes the rest). */
 static void
 resp_fatal(struct roce_qp *qp, enum roce_nak_code code, uint32_t psn,
            enum roce_wc_status status)
 {
-    send_nak(qp, code, psn);
+    qp->resp.n_jobs = 0;
+    qp->resp.deferred = false;
+    emit_ack(qp, roce_syndrome_make(ROCE_AETH_NAK, code), psn);
     complete_recv(qp, status, ROCE_WC_RECV, 0, NULL);
     roce_qp_error(qp);
     roce_engine_event(qp->engine, ROCE_EVENT_QP_FATAL, qp, NULL);
@@ -165,71 +190,127 @@ send_rnr_nak(struct roce_qp *qp, uint32_t psn)
                           psn);
 }
 
-/* Sends the responses to a READ of 'len' bytes at 'va' whose first
- * response has PSN 'psn'.  The caller has checked the whole range. */
-static void
-send_read_responses(struct roce_qp *qp, uint32_t psn, uint64_t va,
-                    uint32_t rkey, uint32_t len)
+/* Queues a response job: the READ responses for 'len' bytes at 'va' whose
+ * first response has PSN 'psn' (the caller has checked the whole range),
+ * or an atomic ACK.  Returns false if the queue is full. */
+static bool
+queue_job(struct roce_qp *qp, bool atomic, uint32_t psn, uint64_t va,
+          uint32_t rkey, uint32_t len, uint64_t orig)
 {
-    struct roce_engine *e = qp->engine;
-    uint32_t n = len ? (len + qp->mtu - 1) / qp->mtu : 1;
-    uint32_t i;
+    struct roce_resp_job *j;
 
-    for (i = 0; i < n; i++) {
-        uint32_t off = i * qp->mtu;
-        uint32_t plen = len - off < qp->mtu ? len - off : qp->mtu;
-        uint8_t op = (n == 1 ? ROCE_OP_RC_READ_RESPONSE_ONLY
-                      : i == 0 ? ROCE_OP_RC_READ_RESPONSE_FIRST
-                      : i == n - 1 ? ROCE_OP_RC_READ_RESPONSE_LAST
-                      : ROCE_OP_RC_READ_RESPONSE_MIDDLE);
-        const struct roce_opcode_info *info = roce_opcode_info(op);
-        uint8_t *bth = resp_bth(qp);
-        unsigned int pad = roce_pad_len(plen);
-        uint8_t *aeth;
-
-        if (plen) {
-            enum roce_mr_status st;
-            const uint8_t *src = roce_mr_check(e, qp->pd, rkey, va + off,
-                                               plen, ROCE_MR_REMOTE_READ,
-                                               &st);
-            if (!src) {
-                /* The MR went away in the middle of the READ. */
-                resp_fatal(qp, ROCE_NAK_REMOTE_ACCESS_ERROR,
-                           roce_psn_add(psn, i), ROCE_WC_REM_ACCESS_ERR);
-                return;
-            }
-            memcpy(bth + info->hdr_len, src, plen);
-        }
-        memset(bth + info->hdr_len + plen, 0, pad);
-        roce_bth_init(bth, op, false, false, pad, ROCE_DEFAULT_PKEY,
-                      qp->attr.dest_qp_num, false, roce_psn_add(psn, i));
-        aeth = roce_hdr_ext(bth, ROCE_EXT_AETH);
-        if (aeth) {
-            roce_aeth_set_syndrome(aeth, ack_syndrome());
-            roce_aeth_set_msn(aeth, qp->resp.msn);
-        }
-        roce_count(e, &qp->stats, ROCE_CTR_TX_READ_RESP_PKTS, 1);
-        roce_engine_xmit(e, &qp->encap, &qp->stats,
-                         info->hdr_len + plen + pad);
+    if (qp->resp.n_jobs >= qp->resp.max_jobs) {
+        roce_count(qp->engine, &qp->stats, ROCE_CTR_RX_DROP_BUSY, 1);
+        return false;
     }
-    qp->resp.unacked = 0;
+    j = &qp->resp.jobs[(qp->resp.job_head + qp->resp.n_jobs)
+                       % qp->resp.max_jobs];
+    qp->resp.n_jobs++;
+    j->atomic = atomic;
+    j->psn = psn;
+    j->sent = 0;
+    j->npkts = atomic || !len ? 1 : (len + qp->mtu - 1) / qp->mtu;
+    j->va = va;
+    j->rkey = rkey;
+    j->len = len;
+    j->orig = orig;
+    j->msn = qp->resp.msn;
+    return true;
 }
 
 static void
-send_atomic_ack(struct roce_qp *qp, uint32_t psn, uint64_t orig)
+emit_atomic_ack(struct roce_qp *qp, const struct roce_resp_job *j)
 {
     uint8_t *bth = resp_bth(qp);
 
     roce_bth_init(bth, ROCE_OP_RC_ATOMIC_ACKNOWLEDGE, false, false, 0,
-                  ROCE_DEFAULT_PKEY, qp->attr.dest_qp_num, false, psn);
+                  ROCE_DEFAULT_PKEY, qp->attr.dest_qp_num, false, j->psn);
     roce_aeth_set_syndrome(roce_hdr_ext(bth, ROCE_EXT_AETH), ack_syndrome());
-    roce_aeth_set_msn(roce_hdr_ext(bth, ROCE_EXT_AETH), qp->resp.msn);
-    roce_atomic_ack_set_orig(roce_hdr_ext(bth, ROCE_EXT_ATOMIC_ACK), orig);
+    roce_aeth_set_msn(roce_hdr_ext(bth, ROCE_EXT_AETH), j->msn);
+    roce_atomic_ack_set_orig(roce_hdr_ext(bth, ROCE_EXT_ATOMIC_ACK), j->orig);
     roce_count(qp->engine, &qp->stats, ROCE_CTR_TX_ACK, 1);
     roce_engine_xmit(qp->engine, &qp->encap, &qp->stats,
                      roce_opcode_info(ROCE_OP_RC_ATOMIC_ACKNOWLEDGE)
                      ->hdr_len);
-    qp->resp.unacked = 0;
+}
+
+/* Sends the next READ response of job 'j'.  Returns false if the memory
+ * is gone (the QP is then in ERR). */
+static bool
+emit_read_response(struct roce_qp *qp, struct roce_resp_job *j)
+{
+    struct roce_engine *e = qp->engine;
+    uint32_t i = j->sent;
+    uint32_t off = i * qp->mtu;
+    uint32_t plen = j->len - off < qp->mtu ? j->len - off : qp->mtu;
+    uint8_t op = (j->npkts == 1 ? ROCE_OP_RC_READ_RESPONSE_ONLY
+                  : i == 0 ? ROCE_OP_RC_READ_RESPONSE_FIRST
+                  : i == j->npkts - 1 ? ROCE_OP_RC_READ_RESPONSE_LAST
+                  : ROCE_OP_RC_READ_RESPONSE_MIDDLE);
+    const struct roce_opcode_info *info = roce_opcode_info(op);
+    uint8_t *bth = resp_bth(qp);
+    unsigned int pad = roce_pad_len(plen);
+    uint8_t *aeth;
+
+    if (plen) {
+        enum roce_mr_status st;
+        const uint8_t *src = roce_mr_check(e, qp->pd, j->rkey, j->va + off,
+                                           plen, ROCE_MR_REMOTE_READ, &st);
+        if (!src) {
+            /* The MR went away in the middle of the READ. */
+            resp_fatal(qp, ROCE_NAK_REMOTE_ACCESS_ERROR,
+                       roce_psn_add(j->psn, i), ROCE_WC_REM_ACCESS_ERR);
+            return false;
+        }
+        memcpy(bth + info->hdr_len, src, plen);
+    }
+    memset(bth + info->hdr_len + plen, 0, pad);
+    roce_bth_init(bth, op, false, false, pad, ROCE_DEFAULT_PKEY,
+                  qp->attr.dest_qp_num, false, roce_psn_add(j->psn, i));
+    aeth = roce_hdr_ext(bth, ROCE_EXT_AETH);
+    if (aeth) {
+        roce_aeth_set_syndrome(aeth, ack_syndrome());
+        roce_aeth_set_msn(aeth, j->msn);
+    }
+    roce_count(e, &qp->stats, ROCE_CTR_TX_READ_RESP_PKTS, 1);
+    roce_engine_xmit(e, &qp->encap, &qp->stats, info->hdr_len + plen + pad);
+    j->sent++;
+    return true;
+}
+
+/* Sends queued responses, at most the engine's 'resp_burst' packets per
+ * call so that a large READ cannot monopolize the caller (the rest goes
+ * out from roce_engine_run()), then whatever ACK/NAK waited behind
+ * them. */
+void
+roce_rc_resp_run(struct roce_qp *qp)
+{
+    uint32_t budget = qp->engine->cfg.resp_burst;
+
+    while (qp->resp.n_jobs && budget) {
+        struct roce_resp_job *j = &qp->resp.jobs[qp->resp.job_head];
+
+        if (j->atomic) {
+            emit_atomic_ack(qp, j);
+            j->sent = 1;
+            budget--;
+        } else {
+            while (j->sent < j->npkts && budget) {
+                if (!emit_read_response(qp, j)) {
+                    return;
+                }
+                budget--;
+            }
+        }
+        if (j->sent == j->npkts) {
+            qp->resp.job_head = (qp->resp.job_head + 1) % qp->resp.max_jobs;
+            qp->resp.n_jobs--;
+        }
+    }
+    if (!qp->resp.n_jobs && qp->resp.deferred) {
+        qp->resp.deferred = false;
+        emit_ack(qp, qp->resp.deferred_syn, qp->resp.deferred_psn);
+    }
 }
 
 static uint32_t
@@ -261,7 +342,7 @@ handle_duplicate(struct roce_qp *qp, const struct roce_frame *f)
             if (atomic) {
                 /* Never execute an atomic twice: replay its result. */
                 if (f->psn == r->first_psn) {
-                    send_atomic_ack(qp, f->psn, r->atomic_orig);
+                    queue_job(qp, true, f->psn, 0, 0, 0, r->atomic_orig);
                 }
                 return;
             } else {
@@ -285,8 +366,9 @@ handle_duplicate(struct roce_qp *qp, const struct roce_frame *f)
                     roce_count(e, &qp->stats, ROCE_CTR_RX_DROP_LEN, 1);
                     return;
                 }
-                roce_count(e, &qp->stats, ROCE_CTR_RX_DUP_READ, 1);
-                send_read_responses(qp, f->psn, va, rkey, len);
+                if (queue_job(qp, false, f->psn, va, rkey, len, 0)) {
+                    roce_count(e, &qp->stats, ROCE_CTR_RX_DUP_READ, 1);
+                }
                 return;
             }
         }
@@ -472,6 +554,12 @@ handle_read(struct roce_qp *qp, const struct roce_frame *f)
         return;
     }
     n = read_npkts(qp, len);
+    if (qp->resp.n_jobs >= qp->resp.max_jobs) {
+        /* Still answering earlier READs: as if lost; it will be
+         * retried. */
+        roce_count(qp->engine, &qp->stats, ROCE_CTR_RX_DROP_BUSY, 1);
+        return;
+    }
     r = new_read_res(qp);
     r->first_psn = f->psn;
     r->last_psn = roce_psn_add(f->psn, n - 1);
@@ -480,7 +568,8 @@ handle_read(struct roce_qp *qp, const struct roce_frame *f)
     r->length = len;
     qp->resp.epsn = roce_psn_add(f->psn, n);
     qp->resp.msn = (qp->resp.msn + 1) & ROCE_MSN_MASK;
-    send_read_responses(qp, f->psn, va, rkey, len);
+    qp->resp.unacked = 0;
+    queue_job(qp, false, f->psn, va, rkey, len, 0);
 }
 
 static void
@@ -497,6 +586,10 @@ handle_atomic(struct roce_qp *qp, const struct roce_frame *f)
     if (va & 7) {
         resp_fatal(qp, ROCE_NAK_INVALID_REQUEST, f->psn,
                    ROCE_WC_REM_INV_REQ_ERR);
+        return;
+    }
+    if (qp->resp.n_jobs >= qp->resp.max_jobs) {
+        roce_count(qp->engine, &qp->stats, ROCE_CTR_RX_DROP_BUSY, 1);
         return;
     }
     p = roce_mr_check(qp->engine, qp->pd, rkey, va, 8,
@@ -522,12 +615,25 @@ handle_atomic(struct roce_qp *qp, const struct roce_frame *f)
     r->atomic_orig = orig;
     qp->resp.epsn = roce_psn_add(f->psn, 1);
     qp->resp.msn = (qp->resp.msn + 1) & ROCE_MSN_MASK;
-    send_atomic_ack(qp, f->psn, orig);
+    qp->resp.unacked = 0;
+    queue_job(qp, true, f->psn, 0, 0, 0, orig);
 }
 
-/* Handles one request packet for 'qp' (roce_engine_receive()). */
+static void resp_recv(struct roce_qp *, const struct roce_frame *);
+
+/* Handles one request packet for 'qp' (roce_engine_receive()), then sends
+ * what responses the burst limit allows. */
 void
 roce_rc_resp_recv(struct roce_qp *qp, const struct roce_frame *f)
+{
+    resp_recv(qp, f);
+    if (qp->resp.n_jobs || qp->resp.deferred) {
+        roce_rc_resp_run(qp);
+    }
+}
+
+static void
+resp_recv(struct roce_qp *qp, const struct roce_frame *f)
 {
     struct roce_engine *e = qp->engine;
     uint32_t flags = f->op->flags;
@@ -539,7 +645,10 @@ roce_rc_resp_recv(struct roce_qp *qp, const struct roce_frame *f)
         roce_count(e, &qp->stats, ROCE_CTR_RX_DROP_PSN, 1);
         if (!qp->resp.nak_sent) {
             qp->resp.nak_sent = true;
-            send_nak(qp, ROCE_NAK_PSN_SEQ_ERROR, qp->resp.epsn);
+            roce_rc_resp_send_ack(qp, roce_syndrome_make(
+                                          ROCE_AETH_NAK,
+                                          ROCE_NAK_PSN_SEQ_ERROR),
+                                  qp->resp.epsn);
         }
         return;
     }
