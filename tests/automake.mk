@@ -38,6 +38,15 @@ tests_unit_test_overlay_CPPFLAGS = $(OVS_CPPFLAGS) \
 	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
 tests_unit_test_overlay_LDADD = lib/rdma-overlay/librdma-overlay.la \
 	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
+# "make bench-overlay" (and "make bench"): mapping export and resolution
+# figures on a private ovs-vswitchd.
+EXTRA_DIST += tests/bench-overlay.sh
+bench-overlay: vswitchd/ovs-vswitchd
+	@echo "== tests/bench-overlay.sh"
+	@$(SHELL) $(srcdir)/tests/bench-overlay.sh $(abs_top_builddir) \
+	    $(OVS_SRCDIR) $(OVS_BUILDDIR)
+bench: bench-overlay
+.PHONY: bench-overlay
 
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite

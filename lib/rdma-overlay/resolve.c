@@ -8,6 +8,7 @@
 #include "resolve.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "address.h"
@@ -473,13 +474,70 @@ resolve_unixctl(struct unixctl_conn *conn, int argc, const char *argv[],
     }
 }
 
-/* Registers rdma-overlay/resolve. */
+static int
+compare_llong(const void *a_, const void *b_)
+{
+    long long int a = *(const long long int *) a_;
+    long long int b = *(const long long int *) b_;
+
+    return a < b ? -1 : a > b;
+}
+
+/* rdma-overlay/bench-resolve BRIDGE PORT DST N: resolves N times in a row
+ * and reports the latency distribution of one resolution (translation
+ * included), for "make bench". */
+static void
+bench_resolve_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                      const char *argv[], void *aux OVS_UNUSED)
+{
+    int n = atoi(argv[4]);
+    struct ro_dst dst;
+    char *error;
+
+    error = ro_dst_parse(argv[3], &dst);
+    if (!error && (n < 1 || n > 1000000)) {
+        error = xasprintf("%s: iterations must be 1 to 1000000", argv[4]);
+    }
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+
+    long long int *usec = xmalloc(n * sizeof *usec);
+    for (int i = 0; i < n; i++) {
+        struct resolution res;
+        long long int start = time_usec();
+        int retval = resolve__(argv[1], argv[2], &dst, NULL, &res, &error);
+
+        usec[i] = time_usec() - start;
+        ro_tuple_destroy(&res.tuple);
+        if (retval) {
+            unixctl_command_reply_error(conn, error);
+            free(error);
+            free(usec);
+            return;
+        }
+    }
+    qsort(usec, n, sizeof *usec, compare_llong);
+
+    char *reply = xasprintf("resolve_p50: %lld us\nresolve_p99: %lld us\n",
+                            usec[n / 2], usec[(n * 99) / 100]);
+    unixctl_command_reply(conn, reply);
+    free(reply);
+    free(usec);
+}
+
+/* Registers rdma-overlay/resolve and rdma-overlay/bench-resolve. */
 void
 ro_resolve_init(void)
 {
     unixctl_command_register("rdma-overlay/resolve",
                              "BRIDGE PORT MAC|IP|MAC@IP [SRC_IP]", 3, 4,
                              resolve_unixctl, NULL);
+    unixctl_command_register("rdma-overlay/bench-resolve",
+                             "BRIDGE PORT MAC|IP|MAC@IP N", 4, 4,
+                             bench_resolve_unixctl, NULL);
 }
 
 /* Retries the deferred resolutions whose neighbors may have changed and

@@ -29,13 +29,31 @@ VLOG_DEFINE_THIS_MODULE(rdma_overlay_vtep);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* The VTEPs currently exported, keyed by (bridge, port). */
+/* The VTEPs currently exported, keyed by (bridge, port), and indexed by
+ * (bridge, remote IP) for ro_vtep_match_push(), which runs once per
+ * mapping (remote_ip=flow VTEPs are indexed under the all-zeros IP). */
 struct vtep_node {
-    struct hmap_node hmap_node;
+    struct hmap_node hmap_node;     /* In 'vteps'. */
+    struct hmap_node ip_node;       /* In 'vteps_by_ip'. */
     struct ro_vtep vtep;
 };
 
 static struct hmap vteps = HMAP_INITIALIZER(&vteps);
+static struct hmap vteps_by_ip = HMAP_INITIALIZER(&vteps_by_ip);
+
+static uint32_t
+vtep_ip_hash(const char *bridge, const struct in6_addr *ip)
+{
+    return hash_bytes(ip, sizeof *ip, hash_string(bridge, 0));
+}
+
+static uint32_t
+vtep_node_ip_hash(const struct vtep_node *node)
+{
+    return vtep_ip_hash(node->vtep.bridge,
+                        node->vtep.remote_ip_flow ? &in6addr_any
+                        : &node->vtep.remote_ip);
+}
 
 static uint32_t
 vtep_hash(const char *bridge, const char *port)
@@ -209,6 +227,7 @@ ro_vtep_table_refresh(struct rdma_nic *nic)
         if (!new || !ro_vtep_equal(&new->vtep, &node->vtep)) {
             vtep_export(nic, &node->vtep, false);
             hmap_remove(&vteps, &node->hmap_node);
+            hmap_remove(&vteps_by_ip, &node->ip_node);
             vtep_node_destroy(node);
             changed = true;
         }
@@ -220,6 +239,8 @@ ro_vtep_table_refresh(struct rdma_nic *nic)
         } else {
             vtep_export(nic, &node->vtep, true);
             hmap_insert(&vteps, &node->hmap_node, node->hmap_node.hash);
+            hmap_insert(&vteps_by_ip, &node->ip_node,
+                        vtep_node_ip_hash(node));
             changed = true;
         }
     }
@@ -234,6 +255,7 @@ ro_vtep_table_clear(struct rdma_nic *nic)
     struct vtep_node *node;
 
     HMAP_FOR_EACH_POP (node, hmap_node, &vteps) {
+        hmap_remove(&vteps_by_ip, &node->ip_node);
         vtep_export(nic, &node->vtep, false);
         vtep_node_destroy(node);
     }
@@ -284,30 +306,32 @@ ro_vtep_match_push(const char *bridge, enum ro_tnl_type type,
                    uint16_t dst_port, const struct in6_addr *remote_ip,
                    uint32_t vni)
 {
+    const struct in6_addr *ips[2] = { remote_ip, &in6addr_any };
     const struct ro_vtep *best = NULL;
     int best_score = -1;
-    const struct vtep_node *node;
 
-    HMAP_FOR_EACH (node, hmap_node, &vteps) {
-        const struct ro_vtep *v = &node->vtep;
-        int score;
+    for (int i = 0; i < 2; i++) {
+        const struct vtep_node *node;
 
-        if (strcmp(v->bridge, bridge) || v->type != type
-            || v->dst_port != dst_port) {
-            continue;
-        }
-        if (!v->remote_ip_flow && !ipv6_addr_equals(&v->remote_ip,
-                                                    remote_ip)) {
-            continue;
-        }
-        if (!v->key_flow && v->vni != vni) {
-            continue;
-        }
-        score = !v->remote_ip_flow * 2 + !v->key_flow;
-        if (score > best_score
-            || (score == best_score && strcmp(v->port, best->port) < 0)) {
-            best = v;
-            best_score = score;
+        HMAP_FOR_EACH_WITH_HASH (node, ip_node,
+                                 vtep_ip_hash(bridge, ips[i]),
+                                 &vteps_by_ip) {
+            const struct ro_vtep *v = &node->vtep;
+            int score;
+
+            if (strcmp(v->bridge, bridge) || v->type != type
+                || v->dst_port != dst_port
+                || (!v->remote_ip_flow
+                    && !ipv6_addr_equals(&v->remote_ip, remote_ip))
+                || (!v->key_flow && v->vni != vni)) {
+                continue;
+            }
+            score = !v->remote_ip_flow * 2 + !v->key_flow;
+            if (score > best_score
+                || (score == best_score && strcmp(v->port, best->port) < 0)) {
+                best = v;
+                best_score = score;
+            }
         }
     }
     return best;
