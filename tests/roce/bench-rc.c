@@ -72,7 +72,6 @@ struct side {
     /* Owned by the side's thread. */
     int outstanding;
     uint64_t done;
-    unsigned int iter;
 };
 
 static uint64_t
@@ -176,7 +175,8 @@ side_step(struct side *s)
 {
     int n = ring_drain(s);
 
-    if ((++s->iter & 15) == 0 || !n) {
+    /* Timers, and READ responses beyond one burst. */
+    if (roce_engine_next_deadline(s->e) != UINT64_MAX) {
         roce_engine_run(s->e, now_ns());
     }
     if (s->requester) {
