@@ -263,7 +263,8 @@ test_dropped(void)
     /* Truncated at every offset. */
     n = craft(&v, &pkt, buf);
     rx0 = vctr(&v, ROCE_CTR_RX_FRAMES);
-    drops0 = vctr(&v, ROCE_CTR_RX_DROP_PARSE) + vctr(&v, ROCE_CTR_RX_DROP_ICRC);
+    drops0 = (vctr(&v, ROCE_CTR_RX_DROP_PARSE)
+              + vctr(&v, ROCE_CTR_RX_DROP_ICRC));
     for (i = 0; i < n; i++) {
         /* Copy to an exact-size heap block so ASan sees any overread. */
         uint8_t *f = malloc(i ? i : 1);

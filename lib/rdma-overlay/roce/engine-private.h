@@ -69,8 +69,8 @@ struct roce_engine {
     struct roce_list ahs;       /* struct roce_ah, via 'node'. */
 
     struct roce_stats stats;
-    uint64_t parse_errors[ROCE_FRAME_N_ERRORS];  /* Detail of
-                                                  * RX_DROP_PARSE/ICRC/OPCODE. */
+    /* Per-reason detail of RX_DROP_PARSE, RX_DROP_ICRC, RX_DROP_OPCODE. */
+    uint64_t parse_errors[ROCE_FRAME_N_ERRORS];
 
     /* The frame being built: the caller's buffer (cfg.tx_buf) or the
      * engine's own scratch buffer. */
