@@ -13,6 +13,7 @@
 
 #include "classifier.h"
 #include "hash.h"
+#include "intern.h"
 #include "mac-learning.h"
 #include "netdev.h"
 #include "nic.h"
@@ -38,7 +39,9 @@ VLOG_DEFINE_THIS_MODULE(rdma_overlay_mapping);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* An exported mapping, keyed by (bridge, port, mac). */
+/* An exported mapping, keyed by (bridge, port, mac).  Its strings are
+ * interned (intern.h), not owned: a table of 100,000 mappings repeats a
+ * few bridge and port names. */
 struct mapping_node {
     struct hmap_node hmap_node;
     struct ro_mapping m;
@@ -110,7 +113,9 @@ mapping_find(const struct hmap *table, const char *bridge, const char *port,
 static void
 mapping_node_destroy(struct mapping_node *node)
 {
-    ro_mapping_destroy(&node->m);
+    ro_intern_unref(node->m.bridge);
+    ro_intern_unref(node->m.port);
+    ro_intern_unref(node->m.tnl_port);
     free(node);
 }
 
@@ -295,10 +300,11 @@ probe_candidate(struct ofproto_dpif *ofproto, ofp_port_t in_port,
             vtep = ro_vtep_match_push(b->bridge, tuple.tnl_type,
                                       tuple.udp_dst, &tuple.outer_dst_ip,
                                       tuple.vni);
-            node->m.bridge = xstrdup(b->bridge);
-            node->m.port = xstrdup(b->port);
+            node->m.bridge = CONST_CAST(char *, ro_intern(b->bridge));
+            node->m.port = CONST_CAST(char *, ro_intern(b->port));
             node->m.mac = c->mac;
-            node->m.tnl_port = xstrdup(vtep ? vtep->port : "-");
+            node->m.tnl_port = CONST_CAST(char *,
+                                          ro_intern(vtep ? vtep->port : "-"));
             node->m.local_ip = tuple.outer_src_ip;
             node->m.remote_ip = tuple.outer_dst_ip;
             node->m.vni = tuple.vni;
