@@ -180,6 +180,23 @@ roce_qp_is_rc(const struct roce_qp *qp)
     return qp->type == ROCE_QPT_RC;
 }
 
+/* Packets (PSNs) a message of 'len' bytes takes at the QP's path MTU; a
+ * zero-length message still takes one. */
+static inline uint32_t
+roce_qp_npkts(const struct roce_qp *qp, uint32_t len)
+{
+    return len ? (len + qp->mtu - 1) / qp->mtu : 1;
+}
+
+/* READs and atomics: answered by responses, limited by max_rd_atomic. */
+static inline bool
+roce_wqe_is_read_like(const struct roce_send_wqe *wqe)
+{
+    return wqe->opcode == ROCE_WR_RDMA_READ
+           || wqe->opcode == ROCE_WR_ATOMIC_CMP_AND_SWP
+           || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD;
+}
+
 /* qp.c. */
 void roce_qp_error(struct roce_qp *);
 bool roce_qp_complete_send(struct roce_qp *, const struct roce_send_wqe *,

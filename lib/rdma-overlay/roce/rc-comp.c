@@ -34,14 +34,6 @@ roce_rnr_timer_ns(unsigned int code)
     return rnr_timer_10us[code & 31] * 10000ull;
 }
 
-static bool
-wqe_is_read_like(const struct roce_send_wqe *wqe)
-{
-    return wqe->opcode == ROCE_WR_RDMA_READ
-           || wqe->opcode == ROCE_WR_ATOMIC_CMP_AND_SWP
-           || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD;
-}
-
 /* Moves the oldest unacknowledged PSN forward to 'psn' (if that is
  * forward).  Forward progress resets the retry counters (IBTA 9.7.5.2.8)
  * and ends a go-back for missing responses. */
@@ -60,7 +52,7 @@ advance_comp(struct roce_qp *qp, uint32_t psn)
 static void
 complete_ok(struct roce_qp *qp, struct roce_send_wqe *wqe)
 {
-    if (wqe_is_read_like(wqe) && qp->req.rd_atomic) {
+    if (roce_wqe_is_read_like(wqe) && qp->req.rd_atomic) {
         qp->req.rd_atomic--;
     }
     advance_comp(qp, roce_psn_add(wqe->last_psn, 1));
@@ -83,12 +75,12 @@ ack_through(struct roce_qp *qp, uint32_t psn, bool inclusive)
         d = roce_psn_diff(wqe->last_psn, psn);
         if (d > 0 || (d == 0 && !inclusive)) {
             /* Partially acknowledged multi-packet request. */
-            if (inclusive && !wqe_is_read_like(wqe)) {
+            if (inclusive && !roce_wqe_is_read_like(wqe)) {
                 advance_comp(qp, roce_psn_add(psn, 1));
             }
             break;
         }
-        if (wqe_is_read_like(wqe)) {
+        if (roce_wqe_is_read_like(wqe)) {
             return false;
         }
         complete_ok(qp, wqe);

@@ -32,23 +32,15 @@ roce_rc_req_init(struct roce_qp *qp)
     qp->comp.psn = qp->attr.sq_psn;
 }
 
-static bool
-wqe_is_read_like(const struct roce_send_wqe *wqe)
-{
-    return wqe->opcode == ROCE_WR_RDMA_READ
-           || wqe->opcode == ROCE_WR_ATOMIC_CMP_AND_SWP
-           || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD;
-}
-
 /* Number of PSNs a WQE consumes. */
 uint32_t
 roce_rc_wqe_npkts(const struct roce_qp *qp, const struct roce_send_wqe *wqe)
 {
     if (wqe->opcode == ROCE_WR_ATOMIC_CMP_AND_SWP
-        || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD || !wqe->length) {
+        || wqe->opcode == ROCE_WR_ATOMIC_FETCH_AND_ADD) {
         return 1;
     }
-    return (wqe->length + qp->mtu - 1) / qp->mtu;
+    return roce_qp_npkts(qp, wqe->length);
 }
 
 /* Local ACK timeout: 4.096 us * 2^timeout (IBTA 9.7.6.1.3); 0 means the
@@ -278,7 +270,7 @@ may_start(const struct roce_qp *qp, const struct roce_send_wqe *wqe)
     if (qp->state != ROCE_QPS_RTS) {
         return false;           /* SQD: drain, start nothing new. */
     }
-    if (wqe_is_read_like(wqe) && qp->req.rd_atomic >= max_rd) {
+    if (roce_wqe_is_read_like(wqe) && qp->req.rd_atomic >= max_rd) {
         return false;
     }
     if ((wqe->send_flags & ROCE_SEND_FENCE) && qp->req.rd_atomic) {
@@ -329,7 +321,7 @@ roce_rc_req_run(struct roce_qp *qp)
             wqe->started = true;
             qp->req.offset = 0;
             qp->req.next_psn = roce_psn_add(wqe->last_psn, 1);
-            if (wqe_is_read_like(wqe)) {
+            if (roce_wqe_is_read_like(wqe)) {
                 qp->req.rd_atomic++;
             }
         }

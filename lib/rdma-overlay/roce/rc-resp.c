@@ -209,7 +209,7 @@ queue_job(struct roce_qp *qp, bool atomic, uint32_t psn, uint64_t va,
     j->atomic = atomic;
     j->psn = psn;
     j->sent = 0;
-    j->npkts = atomic || !len ? 1 : (len + qp->mtu - 1) / qp->mtu;
+    j->npkts = atomic ? 1 : roce_qp_npkts(qp, len);
     j->va = va;
     j->rkey = rkey;
     j->len = len;
@@ -313,12 +313,6 @@ roce_rc_resp_run(struct roce_qp *qp)
     }
 }
 
-static uint32_t
-read_npkts(const struct roce_qp *qp, uint32_t len)
-{
-    return len ? (len + qp->mtu - 1) / qp->mtu : 1;
-}
-
 /* A request with a PSN before the expected one. */
 static void
 handle_duplicate(struct roce_qp *qp, const struct roce_frame *f)
@@ -359,7 +353,7 @@ handle_duplicate(struct roce_qp *qp, const struct roce_frame *f)
                     || (uint64_t) skip * qp->mtu > r->length
                     || va != r->va + (uint64_t) skip * qp->mtu
                     || len != r->length - skip * qp->mtu
-                    || read_npkts(qp, len)
+                    || roce_qp_npkts(qp, len)
                        != (uint32_t) roce_psn_diff(r->last_psn, f->psn) + 1
                     || (len && !roce_mr_check(e, qp->pd, rkey, va, len,
                                               ROCE_MR_REMOTE_READ, &st))) {
@@ -553,7 +547,7 @@ handle_read(struct roce_qp *qp, const struct roce_frame *f)
                    ROCE_WC_REM_ACCESS_ERR);
         return;
     }
-    n = read_npkts(qp, len);
+    n = roce_qp_npkts(qp, len);
     if (qp->resp.n_jobs >= qp->resp.max_jobs) {
         /* Still answering earlier READs: as if lost; it will be
          * retried. */
