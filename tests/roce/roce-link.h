@@ -163,6 +163,15 @@ link_enqueue(struct roce_link *l, int side, const uint8_t *frame, size_t len,
     link_push(&l->dir[side], f);
 }
 
+/* A transmit callback for engines that are not on a link. */
+static inline void
+link_no_tx(void *aux, const uint8_t *frame, size_t len)
+{
+    (void) aux;
+    (void) frame;
+    (void) len;
+}
+
 /* The engines' transmit callback. */
 static inline void
 link_tx(void *aux, const uint8_t *frame, size_t len)

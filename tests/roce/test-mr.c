@@ -13,14 +13,6 @@
 #include "roce-link.h"
 #include "roce-test.h"
 
-static void
-no_tx(void *aux, const uint8_t *frame, size_t len)
-{
-    (void) aux;
-    (void) frame;
-    (void) len;
-}
-
 static int
 st_of(struct roce_engine *e, const struct roce_pd *pd, uint32_t key,
       uint64_t va, uint64_t len, enum roce_mr_op op)
@@ -47,7 +39,7 @@ main(void)
     size_t i;
 
     roce_engine_config_init(&cfg);
-    cfg.tx = no_tx;
+    cfg.tx = link_no_tx;
     e = roce_engine_create(&cfg);
     CHECK(e != NULL);
     pd = roce_alloc_pd(e);

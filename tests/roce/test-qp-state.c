@@ -13,14 +13,6 @@
 
 static struct roce_encap encap;
 
-static void
-no_tx(void *aux, const uint8_t *frame, size_t len)
-{
-    (void) aux;
-    (void) frame;
-    (void) len;
-}
-
 /* The attributes every transition into 'to' requires, all valid. */
 static int
 full_attrs(enum roce_qp_state to, struct roce_qp_attr *a)
@@ -119,7 +111,7 @@ main(void)
 
     link_make_path(0, true, 1, 2, 3, &encap, NULL);
     roce_engine_config_init(&cfg);
-    cfg.tx = no_tx;
+    cfg.tx = link_no_tx;
     cfg.max_qps = 8;
     e = roce_engine_create(&cfg);
     pd = roce_alloc_pd(e);
