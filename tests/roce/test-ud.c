@@ -168,7 +168,7 @@ main(void)
 
     /* UD QP to UD QP with a controlled Q_Key (high bit: use the sender
      * QP's own, 0x11111111) and immediate data.  The QP1 receive above
-     * is consumed by nothing. */
+     * stays posted. */
     ud_recv(&s[1], s[1].ud, 60, 1000, 40 + 100);
     CHECK_EQ(ud_send(&s[0], s[0].ud, 11, roce_qp_num(s[1].ud), 0x80000000,
                      s[0].buf, 100, true), 0);
@@ -251,6 +251,58 @@ main(void)
                          0x11111111, s[0].buf, 8, false), 0);
         CHECK_EQ(roce_poll_cq(s[0].cq, 4, wc), 1);
         CHECK_EQ(wc[0].status, ROCE_WC_SUCCESS);
+        roce_poll_cq(s[1].cq, 4, wc);
+    }
+
+    /* Plain RoCEv2 over IPv6: the GRH is a real IPv6 header with the
+     * sender's address as source GID. */
+    {
+        struct roce_encap_params ep;
+        struct roce_encap e6;
+        struct roce_ah *ah6;
+        struct roce_ah *saved = s[0].ah;
+        static const uint8_t src6[16] = {
+            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+        };
+        static const uint8_t dst6[16] = {
+            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2
+        };
+
+        roce_encap_params_init(&ep);
+        memcpy(&ep.ip_src, src6, 16);
+        memcpy(&ep.ip_dst, dst6, 16);
+        ep.flow_label = 0x12345;
+        ep.udp_sport = 0xc001;
+        CHECK_EQ(roce_encap_init(&e6, &ep), ROCE_ENCAP_OK);
+        ah6 = roce_create_ah(s[0].pd, &e6);
+        s[0].ah = ah6;
+        /* An empty datagram takes the receive left over from the Q_Key
+         * test above. */
+        CHECK_EQ(ud_send(&s[0], s[0].gsi, 19, 1, ROCE_GSI_QKEY, s[0].buf, 0,
+                         false), 0);
+        link_run(&l, UINT64_MAX);
+        CHECK_EQ(roce_poll_cq(s[1].cq, 4, wc), 1);
+        CHECK_EQ(wc[0].wr_id, 51);
+        CHECK_EQ(wc[0].byte_len, 40);
+        memset(s[1].buf + 4000, 0, 40);
+        ud_recv(&s[1], s[1].gsi, 80, 4000, 40 + 256);
+        memcpy(s[0].buf, mad, 256);
+        CHECK_EQ(ud_send(&s[0], s[0].gsi, 20, 1, ROCE_GSI_QKEY, s[0].buf,
+                         256, false), 0);
+        link_run(&l, UINT64_MAX);
+        CHECK_EQ(roce_poll_cq(s[1].cq, 4, wc), 1);
+        CHECK_EQ(wc[0].wr_id, 80);
+        CHECK_EQ(wc[0].byte_len, 40 + 256);
+        CHECK_MEM(s[1].buf + 4040, mad, 256);
+        CHECK_EQ(s[1].buf[4000] >> 4, 6);
+        CHECK_EQ(((s[1].buf[4001] & 0xf) << 16 | s[1].buf[4002] << 8
+                  | s[1].buf[4003]), 0x12345);
+        CHECK_EQ(s[1].buf[4006], 17);
+        CHECK_MEM(s[1].buf + 4008, src6, 16);
+        CHECK_MEM(s[1].buf + 4024, dst6, 16);
+        s[0].ah = saved;
+        roce_destroy_ah(ah6);
+        roce_poll_cq(s[0].cq, 4, wc);
         roce_poll_cq(s[1].cq, 4, wc);
     }
 
