@@ -35,8 +35,10 @@ static int n_failures;
 static void
 hex_to_bytes(const char *hex, uint8_t *out, size_t *n)
 {
+    const char *p = hex;
+
     *n = 0;
-    for (const char *p = hex; *p; ) {
+    while (*p) {
         unsigned int byte;
 
         if (*p == ' ') {
