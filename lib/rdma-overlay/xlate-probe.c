@@ -22,9 +22,10 @@
 /* Guards against a pipeline that recirculates without end. */
 #define MAX_PASSES 16
 
+/* Adds the 'size'-byte tnl_push argument 'push' to 'probe'. */
 static void
 probe_add_push(struct ro_probe *probe, const struct ovs_action_push_tnl *push,
-               const struct ro_probe_inner *inner)
+               size_t size, const struct ro_probe_inner *inner)
 {
     struct ro_probe_push *p;
 
@@ -34,9 +35,10 @@ probe_add_push(struct ro_probe *probe, const struct ovs_action_push_tnl *push,
     }
     p = &probe->pushes[probe->n_pushes++];
     memset(p, 0, sizeof *p);
-    memcpy(&p->push, push, MIN(sizeof p->push,
-                               offsetof(struct ovs_action_push_tnl, header)
-                               + push->header_len));
+    memcpy(&p->push, push, MIN(sizeof p->push, size));
+    p->push.header_len = MIN(p->push.header_len,
+                             size - offsetof(struct ovs_action_push_tnl,
+                                             header));
     p->inner = *inner;
     p->egress = ODPP_NONE;
 }
@@ -134,7 +136,8 @@ probe_walk(struct ro_probe *probe, const struct nlattr *actions, size_t size,
         case OVS_ACTION_ATTR_TUNNEL_PUSH:
             if (nl_attr_get_size(a) >= offsetof(struct ovs_action_push_tnl,
                                                 header)) {
-                probe_add_push(probe, nl_attr_get(a), inner);
+                probe_add_push(probe, nl_attr_get(a), nl_attr_get_size(a),
+                               inner);
                 push = probe->n_pushes - 1;
             }
             break;
