@@ -245,6 +245,8 @@ probe_pass(struct ofproto_dpif *ofproto, const struct flow *flow,
     xlate_in_init(&xin, ofproto, ofproto_dpif_get_tables_version(ofproto),
                   flow, flow->in_port.ofp_port, NULL, ntohs(flow->tcp_flags),
                   NULL, &wc, &odp_actions);
+    /* xlate_in_init() leaves 'names' unset: only ofproto/trace sets it. */
+    xin.names = false;
     if (recirc_queue) {
         xin.trace = &trace;
         xin.recirc_queue = recirc_queue;
