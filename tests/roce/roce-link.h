@@ -331,11 +331,13 @@ link_host_addrs(int i, struct in6_addr *vtep, struct in6_addr *dcn)
 
 /* Builds the template for frames from host 'from' to host 1 - from and
  * the receive tuple host 1 - from expects for them.  'overlay' false:
- * plain RoCEv2. */
+ * plain RoCEv2.  'outer_dst', if nonnull, replaces the outer destination
+ * IP. */
 static inline void
-link_make_path(int from, bool overlay, uint32_t vni_base, uint32_t lqpn,
-               uint32_t rqpn, struct roce_encap *encap,
-               struct roce_rx_tuple *peer_rx)
+link_make_path_to(int from, bool overlay, uint32_t vni_base, uint32_t lqpn,
+                  uint32_t rqpn, struct roce_encap *encap,
+                  struct roce_rx_tuple *peer_rx,
+                  const struct in6_addr *outer_dst)
 {
     struct roce_encap_params p;
     struct in6_addr vtep[2], dcn[2];
@@ -356,7 +358,7 @@ link_make_path(int from, bool overlay, uint32_t vni_base, uint32_t lqpn,
         t.eth_src[5] = (uint8_t) (from + 1);
         t.eth_dst[5] = (uint8_t) (to + 1);
         t.ip_src = vtep[from];
-        t.ip_dst = vtep[to];
+        t.ip_dst = outer_dst ? *outer_dst : vtep[to];
         t.vni = vni_base + from;
         n = roce_tnl_build(&t, prefix, sizeof prefix);
         if (!n) {
@@ -383,9 +385,19 @@ link_make_path(int from, bool overlay, uint32_t vni_base, uint32_t lqpn,
         peer_rx->tunnel = overlay;
         peer_rx->vni = vni_base + from;
         peer_rx->remote_vtep = vtep[from];
+        peer_rx->local_vtep = vtep[to];
         peer_rx->inner_src = dcn[from];
         peer_rx->inner_dst = dcn[to];
     }
+}
+
+static inline void
+link_make_path(int from, bool overlay, uint32_t vni_base, uint32_t lqpn,
+               uint32_t rqpn, struct roce_encap *encap,
+               struct roce_rx_tuple *peer_rx)
+{
+    link_make_path_to(from, overlay, vni_base, lqpn, rqpn, encap, peer_rx,
+                      NULL);
 }
 
 /* ---- RC QP pairs ---- */

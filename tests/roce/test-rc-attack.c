@@ -323,8 +323,23 @@ test_dropped(void)
         link_make_path(1, true, v.p.vni_base - 1, 1, 2, &e, NULL);
         v.a2b = e;              /* Right VNI, wrong VTEP and addresses. */
         send_pkt(&v, &pkt);
+        /* Everything right but the outer destination (another VTEP of
+         * this host). */
+        {
+            uint8_t other[4] = { 192, 168, 0, 66 };
+            uint32_t o32;
+            struct in6_addr o;
+
+            memcpy(&o32, other, 4);
+            o = roce_addr_from_v4(o32);
+            link_make_path_to(0, true, v.p.vni_base,
+                              roce_qp_num(v.pr.qp[0]),
+                              roce_qp_num(v.pr.qp[1]), &e, NULL, &o);
+        }
+        v.a2b = e;
+        send_pkt(&v, &pkt);
         v.a2b = saved;
-        CHECK_EQ(vctr(&v, ROCE_CTR_RX_DROP_TUPLE), 3);
+        CHECK_EQ(vctr(&v, ROCE_CTR_RX_DROP_TUPLE), 4);
     }
 
     /* The parser's reasons add up to the drop counters. */

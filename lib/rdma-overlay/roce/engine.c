@@ -249,7 +249,9 @@ roce_rx_tuple_match(const struct roce_rx_tuple *t, const struct roce_frame *f)
         return false;
     }
     if (t->tunnel && (f->vni != t->vni
-                      || !addr_eq(&f->outer.ip_src, &t->remote_vtep))) {
+                      || !addr_eq(&f->outer.ip_src, &t->remote_vtep)
+                      || (!IN6_IS_ADDR_UNSPECIFIED(&t->local_vtep)
+                          && !addr_eq(&f->outer.ip_dst, &t->local_vtep)))) {
         return false;
     }
     return addr_eq(&f->inner.ip_src, &t->inner_src)

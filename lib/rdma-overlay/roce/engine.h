@@ -165,7 +165,8 @@ struct roce_qp *roce_engine_find_qp(struct roce_engine *, uint32_t qpn);
  * addressed to the QP, after parsing and ICRC, before anything else.
  * Returns true to accept.  The default (NULL) accepts if the QP has no
  * bound rx_tuple, else requires an exact match of tunnel presence, VNI,
- * outer source IP and inner source/destination IPs. */
+ * outer source IP (and outer destination IP unless the tuple's is ::) and
+ * inner source/destination IPs. */
 typedef bool roce_rx_filter(const struct roce_qp *, const struct roce_frame *,
                             const struct roce_rx_tuple *, void *aux);
 void roce_qp_set_rx_filter(struct roce_qp *, roce_rx_filter *, void *aux);

@@ -255,6 +255,7 @@ struct roce_rx_tuple {
     bool tunnel;                /* Frame must (true) / must not be tunneled. */
     uint32_t vni;               /* Expected outer VNI, if 'tunnel'. */
     struct in6_addr remote_vtep; /* Outer source IP (IPv4-mapped). */
+    struct in6_addr local_vtep; /* Outer destination IP; :: = any. */
     struct in6_addr inner_src;  /* Inner source IP: the peer. */
     struct in6_addr inner_dst;  /* Inner destination IP: us. */
 };
