@@ -18,6 +18,7 @@
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "ofproto/ofproto-dpif.h"
+#include "ofproto/ofproto-dpif-xlate.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -315,6 +316,11 @@ resolve__(const char *br_name, const char *port_name,
         *errorp = xasprintf("%s: translation floods "ETH_ADDR_FMT" (%"PRIuSIZE
                             " outputs): destination unknown to the bridge",
                             br_name, ETH_ADDR_ARGS(dst_mac), probe.n_outputs);
+        error = EHOSTUNREACH;
+    } else if (probe.xlate_error) {
+        *errorp = xasprintf("%s: translation of the flow to "ETH_ADDR_FMT
+                            " failed (%s)", br_name, ETH_ADDR_ARGS(dst_mac),
+                            xlate_strerror(probe.xlate_error));
         error = EHOSTUNREACH;
     } else {
         *errorp = xasprintf("%s: translation drops the flow to "ETH_ADDR_FMT,
