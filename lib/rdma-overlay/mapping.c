@@ -82,6 +82,7 @@ static bool need_revalidate = true;
  * delayed.  'next_revalidation' is in microseconds (time_usec()). */
 #define REVALIDATE_DEFER_MIN_US 10000
 static long long int next_revalidation;
+static long long int last_duration;     /* Of the last revalidation, us. */
 
 /* Revalidation counters for rdma-overlay/dump-mappings --stats. */
 static uint64_t n_revalidations;
@@ -535,6 +536,7 @@ ro_mapping_table_run(struct rdma_nic *nic)
         need_revalidate = false;
         revalidate(nic, &bridges);
         duration = time_usec() - start;
+        last_duration = duration;
         next_revalidation = (duration >= REVALIDATE_DEFER_MIN_US
                              ? time_usec() + 2 * duration : 0);
     }
@@ -550,6 +552,20 @@ ro_mapping_table_revalidate_now(struct rdma_nic *nic)
     need_revalidate = true;
     next_revalidation = 0;
     ro_mapping_table_run(nic);
+}
+
+/* A reconfiguration happened.  Any database change can change
+ * translations (ports, VLANs, bonds, mirrors, tunnels, bindings), so the
+ * table is revalidated: at once, before ovs-vsctl returns, while that is
+ * cheap; with large tables, as soon as the rate limit allows, so that
+ * unrelated database changes do not each stall the main thread. */
+void
+ro_mapping_table_reconfigure(struct rdma_nic *nic)
+{
+    need_revalidate = true;
+    if (last_duration < REVALIDATE_DEFER_MIN_US) {
+        ro_mapping_table_revalidate_now(nic);
+    }
 }
 
 /* Runs a pending revalidation now. */

@@ -25,6 +25,7 @@ void ro_mapping_table_run(struct rdma_nic *);
 void ro_mapping_table_wait(void);
 void ro_mapping_table_invalidate(void);
 void ro_mapping_table_revalidate_now(struct rdma_nic *);
+void ro_mapping_table_reconfigure(struct rdma_nic *);
 void ro_mapping_table_clear(struct rdma_nic *);
 void ro_mapping_table_replay(struct rdma_nic *old, struct rdma_nic *new);
 

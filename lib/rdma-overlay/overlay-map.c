@@ -39,8 +39,9 @@ ro_overlay_exit(void)
     ro_vtep_table_clear(nic);
 }
 
-/* Re-exports the VTEPs and revalidates every mapping, before returning, so
- * that ovs-vsctl returns only once the provider has seen the change.
+/* Re-exports the VTEPs and revalidates the mappings (before returning,
+ * unless the mapping table is large: see ro_mapping_table_reconfigure()),
+ * so that ovs-vsctl returns only once the provider has seen the change.
  * Tunnel options and ports change only here, which is why the mapping
  * table cannot rely on its own change detection for them. */
 void
@@ -49,7 +50,7 @@ ro_overlay_reconfigure(void)
     struct rdma_nic *nic = rdma_overlay_nic();
 
     ro_vtep_table_refresh(nic);
-    ro_mapping_table_revalidate_now(nic);
+    ro_mapping_table_reconfigure(nic);
 }
 
 /* Main-loop work; see overlay-map.h. */
