@@ -304,6 +304,10 @@ roce_rc_req_run(struct roce_qp *qp)
 {
     uint32_t window = qp->engine->cfg.max_inflight;
 
+    if (roce_psn_diff(qp->req.psn, qp->comp.psn) < 0) {
+        /* Acknowledged beyond where we were: never resend those. */
+        roce_rc_req_rewind(qp, qp->comp.psn);
+    }
     while (roce_qp_can_send(qp) && !qp->req.rnr_wait
            && qp->req.idx != qp->sq_prod) {
         struct roce_send_wqe *wqe = roce_sq_wqe(qp, qp->req.idx);
