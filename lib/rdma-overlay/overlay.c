@@ -249,12 +249,9 @@ ro_tuple_format(const struct ro_tuple *tuple, struct ds *ds)
         ds_put_format(ds, "tnl_port: %"PRIu32"\n",
                       odp_to_u32(tuple->tnl_port));
     }
-    if (tuple->egress_name) {
-        ds_put_format(ds, "egress: %s (%"PRIu32")\n", tuple->egress_name,
-                      odp_to_u32(tuple->egress_port));
-    } else {
-        ds_put_cstr(ds, "egress: -\n");
-    }
+    ds_put_format(ds, "egress: %s (%"PRIu32")\n",
+                  tuple->egress_name ? tuple->egress_name : "-",
+                  odp_to_u32(tuple->egress_port));
     ds_put_format(ds, "mtu: %"PRIu16"\n", tuple->mtu);
     ds_put_format(ds, "inner_src_mac: "ETH_ADDR_FMT"\n",
                   ETH_ADDR_ARGS(tuple->inner_src_mac));

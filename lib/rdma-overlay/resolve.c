@@ -242,8 +242,6 @@ resolve__(const char *br_name, const char *port_name,
             odp_port_mtu(ofproto, probe.outputs[0].port,
                          &tuple->egress_name);
             tuple->egress_port = probe.outputs[0].port;
-        } else {
-            tuple->egress_port = ODPP_NONE;
         }
         if (ofport && netdev_get_mtu(ofport->netdev, &mtu)) {
             mtu = 0;
