@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "roce/frame.h"
 #include "roce/qp.h"
 #include "roce-link.h"
 #include "roce-test.h"
@@ -537,6 +538,105 @@ test_read_pacing(void)
     free(dst);
 }
 
+struct op_log {
+    uint8_t op[64];
+    int side[64];
+    int n;
+};
+
+static void
+log_ops(void *aux, int side, const uint8_t *frame, size_t len)
+{
+    struct op_log *log = aux;
+    struct roce_frame_opts o;
+    struct roce_frame f;
+
+    roce_frame_opts_init(&o);
+    if (log->n < 64 && roce_frame_parse(frame, len, &o, &f) == ROCE_FRAME_OK) {
+        log->op[log->n] = f.opcode;
+        log->side[log->n++] = side;
+    }
+}
+
+static int
+find_op(const struct op_log *log, int side, uint8_t op, int nth)
+{
+    int i;
+
+    for (i = 0; i < log->n; i++) {
+        if (log->side[i] == side && log->op[i] == op && !nth--) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* A fenced WR waits for earlier READs; max_rd_atomic caps outstanding
+ * READs. */
+static void
+test_fence_and_rd_limit(void)
+{
+    uint8_t src[4096], dst[4096];
+    struct link_rc_params p;
+    struct roce_mr *smr, *dmr;
+    struct link_pair pr;
+    struct roce_link l;
+    struct roce_wc wc[4];
+    struct op_log log;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        bool fence = i == 1;
+
+        memset(&log, 0, sizeof log);
+        link_init(&l, seed + 110 + i, NULL);
+        link_rc_params_init(&p);
+        CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+        smr = roce_reg_mr(pr.pd[1], src, sizeof src, ROCE_ACCESS_ALL);
+        dmr = roce_reg_mr(pr.pd[0], dst, sizeof dst, ROCE_ACCESS_ALL);
+        l.tap = log_ops;
+        l.tap_aux = &log;
+        CHECK_EQ(post(&pr, ROCE_WR_RDMA_READ, 1, dmr, dst, 2048,
+                      (uintptr_t) src, roce_mr_rkey(smr), 0, 0), 0);
+        CHECK_EQ(post(&pr, ROCE_WR_RDMA_WRITE, 2, dmr, dst + 2048, 100,
+                      (uintptr_t) src, roce_mr_rkey(smr), 0,
+                      fence ? ROCE_SEND_FENCE : 0), 0);
+        link_run(&l, UINT64_MAX);
+        CHECK_EQ(roce_poll_cq(pr.scq[0], 4, wc), 2);
+        CHECK_EQ(wc[1].wr_id, 2);
+        /* Unfenced, the WRITE leaves before the READ's last response;
+         * fenced, after it. */
+        CHECK_EQ(find_op(&log, 0, ROCE_OP_RC_WRITE_ONLY, 0)
+                 > find_op(&log, 1, ROCE_OP_RC_READ_RESPONSE_LAST, 0),
+                 fence);
+        link_destroy(&l);
+    }
+
+    /* max_rd_atomic 1: the second READ request waits for the first's
+     * responses. */
+    memset(&log, 0, sizeof log);
+    link_init(&l, seed + 120, NULL);
+    link_rc_params_init(&p);
+    p.max_rd_atomic = 1;
+    CHECK_EQ(link_pair_create(&l, &pr, &p, 16), 0);
+    smr = roce_reg_mr(pr.pd[1], src, sizeof src, ROCE_ACCESS_ALL);
+    dmr = roce_reg_mr(pr.pd[0], dst, sizeof dst, ROCE_ACCESS_ALL);
+    l.tap = log_ops;
+    l.tap_aux = &log;
+    for (i = 0; i < 3; i++) {
+        CHECK_EQ(post(&pr, ROCE_WR_RDMA_READ, 10 + i, dmr, dst + i * 1000,
+                      1000, (uintptr_t) src, roce_mr_rkey(smr), 0, 0), 0);
+    }
+    link_run(&l, UINT64_MAX);
+    CHECK_EQ(roce_poll_cq(pr.scq[0], 4, wc), 3);
+    CHECK(find_op(&log, 0, ROCE_OP_RC_READ_REQUEST, 1)
+          > find_op(&log, 1, ROCE_OP_RC_READ_RESPONSE_ONLY, 0));
+    CHECK(find_op(&log, 0, ROCE_OP_RC_READ_REQUEST, 2)
+          > find_op(&log, 1, ROCE_OP_RC_READ_RESPONSE_ONLY, 1));
+    CHECK(find_op(&log, 0, ROCE_OP_RC_READ_REQUEST, 1) >= 0);
+    link_destroy(&l);
+}
+
 /* 100% loss: retry_cnt retransmissions, then RETRY_EXC_ERR, ERR, flush. */
 static void
 test_total_loss(void)
@@ -810,6 +910,7 @@ main(int argc, char *argv[])
     test_rnr_timer(31, 491520000);      /* 491.52 ms */
     test_total_loss();
     test_read_pacing();
+    test_fence_and_rd_limit();
     test_sqd();
     test_remote_errors();
     test_remote_op_error();
