@@ -273,7 +273,9 @@ struct roce_qp_attr {
     const struct roce_encap *encap; /* ROCE_QP_AV: copied into the QP. */
     struct roce_rx_tuple rx_tuple;  /* ROCE_QP_RX_TUPLE. */
     uint16_t pkey_index;
-    uint8_t sq_draining;
+    uint8_t sq_draining;        /* modify, EN_SQD_ASYNC_NOTIFY: nonzero
+                                 * raises ROCE_EVENT_SQ_DRAINED once SQD
+                                 * is drained; query: still draining. */
     uint8_t max_rd_atomic;
     uint8_t max_dest_rd_atomic;
     uint8_t min_rnr_timer;      /* 5-bit RNR timer code (IBTA table 45). */
