@@ -6,6 +6,9 @@
 # (dummy datapath).  Prints one "name: value unit" line per figure.
 #
 # usage: bench-overlay.sh BUILDDIR OVS_SRCDIR OVS_BUILDDIR [N_MAPPINGS N_VTEPS N_FLOWS]
+#
+# RO_BENCH_VLOG=-vrdma_overlay_mapping:file:dbg logs each revalidation's
+# duration; RO_BENCH_KEEP=FILE keeps ovs-vswitchd's log there.
 
 set -e
 builddir=$1 ovs_srcdir=$2 ovs_builddir=$3
@@ -19,6 +22,7 @@ cleanup () {
     for p in ovs-vswitchd ovsdb-server; do
         test ! -f $dir/$p.pid || kill `cat $dir/$p.pid` 2>/dev/null || :
     done
+    test -z "$RO_BENCH_KEEP" || cp $dir/ovs-vswitchd.log $RO_BENCH_KEEP
     rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -30,7 +34,7 @@ ovsdb-tool create $dir/conf.db $ovs_srcdir/vswitchd/vswitch.ovsschema
 ovsdb-server --detach --no-chdir --pidfile --log-file --remote=punix:$dir/db.sock 2>/dev/null
 ovs-vsctl --no-wait init
 ovs-vswitchd --enable-dummy --disable-system --disable-system-route \
-    --detach --no-chdir --pidfile --log-file 2>/dev/null
+    --detach --no-chdir --pidfile --log-file ${RO_BENCH_VLOG} 2>/dev/null
 ovs-vsctl add-br br0 -- set bridge br0 datapath_type=dummy fail-mode=secure \
     -- add-port br0 p0 -- set Interface p0 type=dummy
 ovs-appctl netdev-dummy/ip4addr br0 10.0.0.1/8 >/dev/null

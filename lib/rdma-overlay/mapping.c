@@ -537,6 +537,7 @@ ro_mapping_table_run(struct rdma_nic *nic)
         revalidate(nic, &bridges);
         duration = time_usec() - start;
         last_duration = duration;
+        VLOG_DBG("revalidation took %lld us", duration);
         next_revalidation = (duration >= REVALIDATE_DEFER_MIN_US
                              ? time_usec() + 2 * duration : 0);
     }
