@@ -315,6 +315,11 @@ resolve__(const char *br_name, const char *port_name,
                             " outputs): destination unknown to the bridge",
                             br_name, ETH_ADDR_ARGS(dst_mac), probe.n_outputs);
         error = EHOSTUNREACH;
+    } else if (probe.slow_path) {
+        *errorp = xasprintf("%s: translation sends the flow to "ETH_ADDR_FMT
+                            " to userspace (controller), not to a tunnel",
+                            br_name, ETH_ADDR_ARGS(dst_mac));
+        error = EHOSTUNREACH;
     } else if (probe.xlate_error) {
         *errorp = xasprintf("%s: translation of the flow to "ETH_ADDR_FMT
                             " failed (%s)", br_name, ETH_ADDR_ARGS(dst_mac),
