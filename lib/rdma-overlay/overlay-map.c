@@ -61,6 +61,7 @@ ro_overlay_run(void)
     ro_resolve_run();
 }
 
+/* Arranges for the main loop to wake up for ro_overlay_run()'s work. */
 void
 ro_overlay_wait(void)
 {

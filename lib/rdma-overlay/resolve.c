@@ -152,6 +152,8 @@ tuple_set_inner(struct ro_tuple *tuple, const struct flow *flow,
     tuple->inner_ttl = inner->ttl;
 }
 
+/* Implements ro_resolve(), also returning the (DSCP-adjusted) tnl_push and
+ * the synthetic flow in 'res' for rdma-overlay/resolve's output. */
 static int
 resolve__(const char *br_name, const char *port_name,
           const struct ro_dst *dst, const struct in6_addr *src_ip,
@@ -568,6 +570,8 @@ ro_resolve_run(void)
     }
 }
 
+/* Wakes the main loop when a deferred resolution may complete: a neighbor
+ * or route change, or its deadline. */
 void
 ro_resolve_wait(void)
 {
