@@ -22,6 +22,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
+#include "overlay-map.h"
 #include "packets.h"
 #include "openvswitch/poll-loop.h"
 #include "port-binding.h"
@@ -442,28 +443,6 @@ watch_find(const char *name)
     return NULL;
 }
 
-static void
-enumerate_bridges(struct sset *bridges)
-{
-    struct sset types = SSET_INITIALIZER(&types);
-    const char *type;
-
-    ofproto_enumerate_types(&types);
-    SSET_FOR_EACH (type, &types) {
-        /* ofproto_enumerate_names() clears the set it fills. */
-        struct sset names = SSET_INITIALIZER(&names);
-
-        const char *name;
-
-        ofproto_enumerate_names(type, &names);
-        SSET_FOR_EACH (name, &names) {
-            sset_add(bridges, name);
-        }
-        sset_destroy(&names);
-    }
-    sset_destroy(&types);
-}
-
 /* Notes what changed in the bridges since the last call.  Returns true if
  * any bridge appeared, disappeared, changed its flow tables or its MAC
  * learning table. */
@@ -524,7 +503,7 @@ ro_mapping_table_run(struct rdma_nic *nic)
     /* tnl_conf_seq exists once the first netdev was opened. */
     uint64_t seqno = tnl_conf_seq ? seq_read(tnl_conf_seq) : 0;
 
-    enumerate_bridges(&bridges);
+    ro_overlay_enumerate_bridges(&bridges);
     if (watch_bridges(&bridges) || seqno != tnl_seqno) {
         need_revalidate = true;
     }

@@ -8,9 +8,11 @@
 #include "overlay-map.h"
 
 #include "mapping.h"
+#include "ofproto/ofproto.h"
 #include "openvswitch/vlog.h"
 #include "rdma-overlay.h"
 #include "resolve.h"
+#include "sset.h"
 #include "vtep.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_map);
@@ -77,4 +79,26 @@ ro_overlay_nic_changed(struct rdma_nic *old, struct rdma_nic *new)
     ro_mapping_table_replay(old, NULL);
     ro_vtep_table_replay(old, new);
     ro_mapping_table_replay(NULL, new);
+}
+
+/* Adds the name of every bridge (of every datapath type) to 'bridges'. */
+void
+ro_overlay_enumerate_bridges(struct sset *bridges)
+{
+    struct sset types = SSET_INITIALIZER(&types);
+    const char *type;
+
+    ofproto_enumerate_types(&types);
+    SSET_FOR_EACH (type, &types) {
+        /* ofproto_enumerate_names() clears the set it fills. */
+        struct sset names = SSET_INITIALIZER(&names);
+        const char *name;
+
+        ofproto_enumerate_names(type, &names);
+        SSET_FOR_EACH (name, &names) {
+            sset_add(bridges, name);
+        }
+        sset_destroy(&names);
+    }
+    sset_destroy(&types);
 }

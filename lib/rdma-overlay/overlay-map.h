@@ -14,6 +14,7 @@
  * of them run on the main thread of ovs-vswitchd. */
 
 struct rdma_nic;
+struct sset;
 
 /* Registers the overlay unixctl commands (rdma-overlay/dump-vteps,
  * dump-mappings, add-mapping, del-mapping, resolve). */
@@ -39,5 +40,8 @@ void ro_overlay_wait(void);
  * deletes every exported VTEP and mapping from 'old' and adds them to
  * 'new'.  Call it while both instances are still open. */
 void ro_overlay_nic_changed(struct rdma_nic *old, struct rdma_nic *new);
+
+/* Shared by the VTEP and mapping tables. */
+void ro_overlay_enumerate_bridges(struct sset *bridges);
 
 #endif /* overlay-map.h */

@@ -21,6 +21,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
+#include "overlay-map.h"
 #include "sset.h"
 #include "unixctl.h"
 #include "util.h"
@@ -155,36 +156,29 @@ vtep_from_ofport(const char *br_name, const struct ofproto_dpif *ofproto,
 static void
 vtep_collect(struct hmap *table)
 {
-    struct sset types = SSET_INITIALIZER(&types);
-    const char *type;
+    struct sset bridges = SSET_INITIALIZER(&bridges);
+    const char *name;
 
-    ofproto_enumerate_types(&types);
-    SSET_FOR_EACH (type, &types) {
-        struct sset names = SSET_INITIALIZER(&names);
-        const char *name;
+    ro_overlay_enumerate_bridges(&bridges);
+    SSET_FOR_EACH (name, &bridges) {
+        struct ofproto_dpif *ofproto = ofproto_dpif_lookup_by_name(name);
+        struct ofport *ofport;
 
-        ofproto_enumerate_names(type, &names);
-        SSET_FOR_EACH (name, &names) {
-            struct ofproto_dpif *ofproto = ofproto_dpif_lookup_by_name(name);
-            struct ofport *ofport;
+        if (!ofproto) {
+            continue;
+        }
+        HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
+            struct vtep_node *node = xmalloc(sizeof *node);
 
-            if (!ofproto) {
+            if (!vtep_from_ofport(name, ofproto, ofport, &node->vtep)) {
+                free(node);
                 continue;
             }
-            HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
-                struct vtep_node *node = xmalloc(sizeof *node);
-
-                if (!vtep_from_ofport(name, ofproto, ofport, &node->vtep)) {
-                    free(node);
-                    continue;
-                }
-                hmap_insert(table, &node->hmap_node,
-                            vtep_hash(node->vtep.bridge, node->vtep.port));
-            }
+            hmap_insert(table, &node->hmap_node,
+                        vtep_hash(node->vtep.bridge, node->vtep.port));
         }
-        sset_destroy(&names);
     }
-    sset_destroy(&types);
+    sset_destroy(&bridges);
 }
 
 static void
