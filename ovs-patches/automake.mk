@@ -56,16 +56,23 @@ OVS_CPPFLAGS = -I$(OVS_BUILDDIR) -I$(OVS_SRCDIR)/include \
 	-I$(OVS_SRCDIR) -D_FILE_OFFSET_BITS=64
 
 # Open vSwitch's own tests that exercise what the patches touch; they must
-# still pass on the patched tree.  (The release tarball ships a generated
-# tests/testsuite; "make check" in ovs/ builds the helper programs.)
+# still pass on the patched tree, with the ovs-vswitchd that contains the
+# extension (ours comes first in AUTOTEST_PATH; the rest is OVS's usual
+# path, relative to ovs/).  The release tarball ships a generated
+# tests/testsuite; "make check" in ovs/ builds the helper programs.
 OVS_CHECK_FILES = tunnel|tunnel-push-pop|dpif-netdev
-check-ovs: $(OVS_STAMP)
+OVS_CHECK_PATH = utilities:vswitchd:ovsdb:vtep:tests:ipsec
+check-ovs: $(OVS_STAMP) vswitchd/ovs-vswitchd
 	@nums=`cd ovs/tests && ./testsuite -l | \
 	    awk '$$2 ~ /^($(OVS_CHECK_FILES))\.at:/ { sub(":", "", $$1); print $$1 }' | \
 	    tr '\n' ' '`; \
 	test -n "$$nums" || { echo "check-ovs: no tests selected"; exit 1; }; \
 	echo "check-ovs: running Open vSwitch tests $$nums"; \
-	$(MAKE) -C ovs check TESTSUITEFLAGS="$(TESTSUITEFLAGS) $$nums"
+	$(MAKE) -C ovs check TESTSUITEFLAGS="$(TESTSUITEFLAGS) $$nums" \
+	    AUTOTEST_PATH="$(abs_top_builddir)/vswitchd:$(OVS_CHECK_PATH)"
+	@grep -q ': $(abs_top_builddir)/vswitchd/ovs-vswitchd --version' \
+	    ovs/tests/testsuite.log || { \
+	    echo "check-ovs: the tests did not run our ovs-vswitchd"; exit 1; }
 .PHONY: check-ovs
 
 clean-ovs:
