@@ -14,7 +14,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 
 # Build tools; Open vSwitch 3.1.0 sources; ISA-L for the ICRC; tshark and
 # clang (libFuzzer, sanitizers) for the tests.
-RO_PACKAGES="build-essential autoconf automake libtool pkg-config
+RO_PACKAGES="build-essential autoconf automake libtool pkg-config patch
     python3 python3-sortedcontainers openvswitch-source libssl-dev
     libcap-ng-dev libisal-dev tshark clang libclang-rt-14-dev iproute2
     procps"
