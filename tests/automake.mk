@@ -12,6 +12,7 @@ TESTSUITE_AT = \
 # (owner: nic) append tests/rdma-overlay-*.at files here.
 TESTSUITE_AT += \
 	tests/rdma-overlay-config.at \
+	tests/rdma-overlay-learned.at \
 	tests/rdma-overlay-ports.at \
 	tests/rdma-overlay-show.at
 check_PROGRAMS += tests/unit/test-nic

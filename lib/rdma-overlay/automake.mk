@@ -27,6 +27,8 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 	lib/rdma-overlay/address.c \
 	lib/rdma-overlay/address.h \
+	lib/rdma-overlay/bridge-watch.c \
+	lib/rdma-overlay/bridge-watch.h \
 	lib/rdma-overlay/intern.c \
 	lib/rdma-overlay/intern.h \
 	lib/rdma-overlay/mapping.c \

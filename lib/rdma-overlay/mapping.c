@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge-watch.h"
 #include "classifier.h"
 #include "hash.h"
 #include "intern.h"
@@ -57,20 +58,10 @@ struct static_entry {
     struct in6_addr ip;
 };
 
-/* What was last seen of a bridge, to notice that it changed: its OpenFlow
- * tables version (every flow add, modify and delete bumps it) and a
- * fingerprint of its MAC learning table's counters. */
-struct bridge_watch {
-    struct hmap_node hmap_node;     /* By name. */
-    char *name;
-    ovs_version_t version;
-    uint64_t ml_fp[6];
-    bool seen;
-};
-
 static struct hmap mappings = HMAP_INITIALIZER(&mappings);
 static struct hmap statics = HMAP_INITIALIZER(&statics);
-static struct hmap watches = HMAP_INITIALIZER(&watches);
+static struct ro_bridge_watches watches
+    = RO_BRIDGE_WATCHES_INITIALIZER(&watches);
 static uint64_t tnl_seqno;
 static bool need_revalidate = true;
 
@@ -411,86 +402,6 @@ revalidate(struct rdma_nic *nic, const struct sset *bridges)
              n_adds, n_dels);
 }
 
-static void
-ml_fingerprint(const struct mac_learning *ml_, uint64_t fp[6])
-    OVS_NO_THREAD_SAFETY_ANALYSIS
-{
-    struct mac_learning *ml = CONST_CAST(struct mac_learning *, ml_);
-
-    memset(fp, 0, 6 * sizeof *fp);
-    if (ml) {
-        ovs_rwlock_rdlock(&ml->rwlock);
-        fp[0] = hmap_count(&ml->table);
-        fp[1] = ml->total_learned;
-        fp[2] = ml->total_expired;
-        fp[3] = ml->total_evicted;
-        fp[4] = ml->total_moved;
-        fp[5] = ml->static_entries;
-        ovs_rwlock_unlock(&ml->rwlock);
-    }
-}
-
-static struct bridge_watch *
-watch_find(const char *name)
-{
-    struct bridge_watch *w;
-
-    HMAP_FOR_EACH_WITH_HASH (w, hmap_node, hash_string(name, 0), &watches) {
-        if (!strcmp(w->name, name)) {
-            return w;
-        }
-    }
-    return NULL;
-}
-
-/* Notes what changed in the bridges since the last call.  Returns true if
- * any bridge appeared, disappeared, changed its flow tables or its MAC
- * learning table. */
-static bool
-watch_bridges(const struct sset *bridges)
-{
-    struct bridge_watch *w;
-    const char *name;
-    bool changed = false;
-
-    HMAP_FOR_EACH (w, hmap_node, &watches) {
-        w->seen = false;
-    }
-    SSET_FOR_EACH (name, bridges) {
-        struct ofproto_dpif *ofproto = ofproto_dpif_lookup_by_name(name);
-        uint64_t fp[6];
-        ovs_version_t version;
-
-        if (!ofproto) {
-            continue;
-        }
-        version = ofproto_dpif_get_tables_version(ofproto);
-        ml_fingerprint(ofproto->ml, fp);
-
-        w = watch_find(name);
-        if (!w) {
-            w = xzalloc(sizeof *w);
-            w->name = xstrdup(name);
-            hmap_insert(&watches, &w->hmap_node, hash_string(name, 0));
-            changed = true;
-        } else if (w->version != version || memcmp(w->ml_fp, fp, sizeof fp)) {
-            changed = true;
-        }
-        w->version = version;
-        memcpy(w->ml_fp, fp, sizeof fp);
-        w->seen = true;
-    }
-    HMAP_FOR_EACH_SAFE (w, hmap_node, &watches) {
-        if (!w->seen) {
-            hmap_remove(&watches, &w->hmap_node);
-            free(w->name);
-            free(w);
-            changed = true;
-        }
-    }
-    return changed;
-}
-
 /* Revalidates the mapping table if anything it depends on changed since
  * the last call: a bridge's flow tables or MAC learning table, the
  * neighbor cache or routes (tnl_conf_seq), or anything
@@ -504,7 +415,8 @@ ro_mapping_table_run(struct rdma_nic *nic)
     uint64_t seqno = tnl_conf_seq ? seq_read(tnl_conf_seq) : 0;
 
     ro_overlay_enumerate_bridges(&bridges);
-    if (watch_bridges(&bridges) || seqno != tnl_seqno) {
+    if (ro_bridge_watches_update(&watches, &bridges)
+        || seqno != tnl_seqno) {
         need_revalidate = true;
     }
     tnl_seqno = seqno;
@@ -570,7 +482,7 @@ ro_mapping_table_wait(void)
     }
     if (need_revalidate) {
         poll_timer_wait_until(next_revalidation / 1000 + 1);
-    } else if (!hmap_is_empty(&watches)) {
+    } else if (!ro_bridge_watches_is_empty(&watches)) {
         poll_timer_wait(1000);
     }
 }

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge-watch.h"
 #include "coverage.h"
 #include "dpif.h"
 #include "flow.h"
 #include "hash.h"
+#include "mac-learning.h"
 #include "netdev.h"
 #include "nic.h"
 #include "ofproto/ofproto-dpif.h"
@@ -24,10 +26,13 @@
 #include "openvswitch/vlog.h"
 #include "overlay.h"
 #include "openvswitch/poll-loop.h"
+#include "resolve.h"
 #include "settings.h"
 #include "smap.h"
+#include "sset.h"
 #include "util.h"
 #include "vswitch-idl.h"
+#include "xlate-probe.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_port_binding);
 
@@ -35,6 +40,9 @@ VLOG_DEFINE_THIS_MODULE(rdma_overlay_port_binding);
  * every port that they caused (tests read both). */
 COVERAGE_DEFINE(rdma_overlay_dp_port_event);
 COVERAGE_DEFINE(rdma_overlay_dp_port_recheck);
+/* Re-checks of every port caused by a change of a bridge's MAC learning
+ * table or flow tables (learned DCN MACs). */
+COVERAGE_DEFINE(rdma_overlay_bridge_recheck);
 
 /* Which port types can carry a DCN.
  *
@@ -99,6 +107,11 @@ static bool dp_ports_changed;
 /* Incremented whenever what ro_port_binding_get_status() reports may have
  * changed. */
 static uint64_t status_seq;
+
+/* The bridges that have enabled RDMA ports, to notice changes of their
+ * MAC learning tables (see ro_port_binding_run()). */
+static struct ro_bridge_watches watches
+    = RO_BRIDGE_WATCHES_INITIALIZER(&watches);
 
 static void
 dp_port_added(const struct dpif *dpif OVS_UNUSED,
@@ -188,25 +201,190 @@ compare_macs(const void *a, const void *b)
     return memcmp(a, b, sizeof(struct eth_addr));
 }
 
-/* Adds 'mac' to the MACs of 'b', keeping them sorted and unique. */
-static void
-binding_add_mac(struct ro_binding *b, struct eth_addr mac)
+static bool
+binding_has_mac(const struct ro_binding *b, struct eth_addr mac)
 {
     for (size_t i = 0; i < b->n_macs; i++) {
         if (eth_addr_equals(b->macs[i], mac)) {
-            return;
+            return true;
         }
     }
-    b->macs = xrealloc(b->macs, (b->n_macs + 1) * sizeof *b->macs);
-    b->macs[b->n_macs++] = mac;
-    qsort(b->macs, b->n_macs, sizeof *b->macs, compare_macs);
+    return false;
+}
+
+/* Appends to the MACs of 'b' those of the 'n' in 'macs' that it does not
+ * have yet, in sorted order.  Each source of MACs is added as one group,
+ * so that the MACs of a source rank after those of the sources added
+ * before it (macs[0] is the source MAC of synthetic flows). */
+static void
+binding_add_macs(struct ro_binding *b, const struct eth_addr *macs,
+                 size_t n)
+{
+    struct eth_addr *sorted = xmemdup(macs, n * sizeof *macs);
+
+    qsort(sorted, n, sizeof *sorted, compare_macs);
+    b->macs = xrealloc(b->macs, (b->n_macs + n) * sizeof *b->macs);
+    for (size_t i = 0; i < n; i++) {
+        if (!binding_has_mac(b, sorted[i])) {
+            b->macs[b->n_macs++] = sorted[i];
+        }
+    }
+    free(sorted);
+}
+
+/* MACs that the MAC learning table of a bridge has learned, each with the
+ * single datapath port that Open vSwitch's translation sends it to. */
+struct learned_mac {
+    struct eth_addr mac;
+    odp_port_t port;
+};
+
+struct learned_macs {
+    struct hmap_node node;      /* In a 'learned_cache', by bridge name. */
+    char *bridge;
+    struct learned_mac *macs;
+    size_t n;
+};
+
+/* The learned MACs of each bridge, computed at most once per refresh. */
+struct learned_cache {
+    struct hmap bridges;
+};
+
+/* A MAC learning table entry, copied so that translation (which takes the
+ * table's lock itself) runs without the lock held. */
+struct ml_key {
+    struct eth_addr mac;
+    uint16_t vlan;
+};
+
+static struct ml_key *
+ml_snapshot(struct mac_learning *ml, size_t *n)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
+{
+    const struct mac_entry *e;
+    struct ml_key *keys;
+
+    ovs_rwlock_rdlock(&ml->rwlock);
+    keys = xmalloc((hmap_count(&ml->table) + 1) * sizeof *keys);
+    *n = 0;
+    LIST_FOR_EACH (e, lru_node, &ml->lrus) {
+        keys[*n].mac = e->mac;
+        keys[(*n)++].vlan = e->vlan;
+    }
+    ovs_rwlock_unlock(&ml->rwlock);
+    return keys;
+}
+
+static int
+compare_learned(const void *a_, const void *b_)
+{
+    const struct learned_mac *a = a_, *b = b_;
+
+    return memcmp(&a->mac, &b->mac, sizeof a->mac);
+}
+
+/* Finds out which datapath port each MAC of 'ofproto''s learning table
+ * belongs to.  Which port a learning entry points to is private to
+ * ofproto-dpif, so the answer comes from the one source of truth, Open
+ * vSwitch's translation: a synthetic flow from the bridge's local port to
+ * the MAC (on the entry's VLAN), translated without a packet (no side
+ * effects), belongs to a port iff it is output to that datapath port and
+ * nowhere else, without a tunnel push. */
+static void
+learned_macs_compute(struct ofproto_dpif *ofproto, struct learned_macs *lm)
+{
+    size_t n_keys;
+    struct ml_key *keys;
+
+    if (!ofproto->ml) {
+        return;
+    }
+    keys = ml_snapshot(ofproto->ml, &n_keys);
+    lm->macs = xmalloc((n_keys + 1) * sizeof *lm->macs);
+    for (size_t i = 0; i < n_keys; i++) {
+        struct ro_probe probe;
+        struct flow flow;
+
+        if (eth_addr_is_multicast(keys[i].mac)
+            || eth_addr_is_zero(keys[i].mac)) {
+            continue;
+        }
+        ro_synthetic_flow(OFPP_LOCAL, eth_addr_zero, keys[i].mac, NULL, NULL,
+                          false, &flow);
+        if (keys[i].vlan) {
+            flow.vlans[0].tpid = htons(ETH_TYPE_VLAN);
+            flow.vlans[0].tci = htons(keys[i].vlan | VLAN_CFI);
+        }
+        ro_xlate_probe(ofproto, &flow, false, &probe);
+        if (!probe.xlate_error && !probe.slow_path && !probe.n_pushes
+            && probe.n_outputs == 1) {
+            lm->macs[lm->n].mac = keys[i].mac;
+            lm->macs[lm->n++].port = probe.outputs[0].port;
+        }
+        ro_probe_destroy(&probe);
+    }
+    free(keys);
+    qsort(lm->macs, lm->n, sizeof *lm->macs, compare_learned);
+}
+
+/* Returns the learned MACs of bridge 'ofproto', named 'bridge', computing
+ * them on first use in 'cache'. */
+static const struct learned_macs *
+learned_cache_get(struct learned_cache *cache, const char *bridge,
+                  struct ofproto_dpif *ofproto)
+{
+    uint32_t hash = hash_string(bridge, 0);
+    struct learned_macs *lm;
+
+    HMAP_FOR_EACH_WITH_HASH (lm, node, hash, &cache->bridges) {
+        if (!strcmp(lm->bridge, bridge)) {
+            return lm;
+        }
+    }
+    lm = xzalloc(sizeof *lm);
+    lm->bridge = xstrdup(bridge);
+    hmap_insert(&cache->bridges, &lm->node, hash);
+    learned_macs_compute(ofproto, lm);
+    return lm;
+}
+
+static void
+learned_cache_destroy(struct learned_cache *cache)
+{
+    struct learned_macs *lm;
+
+    HMAP_FOR_EACH_POP (lm, node, &cache->bridges) {
+        free(lm->bridge);
+        free(lm->macs);
+        free(lm);
+    }
+    hmap_destroy(&cache->bridges);
+}
+
+/* Adds to 'b' the MACs of 'lm' that belong to 'b''s datapath port. */
+static void
+binding_add_learned_macs(struct ro_binding *b, const struct learned_macs *lm)
+{
+    struct eth_addr *macs = xmalloc((lm->n + 1) * sizeof *macs);
+    size_t n = 0;
+
+    for (size_t i = 0; i < lm->n; i++) {
+        if (lm->macs[i].port == b->odp_port) {
+            macs[n++] = lm->macs[i].mac;
+        }
+    }
+    binding_add_macs(b, macs, n);
+    free(macs);
 }
 
 /* Works out the binding that 'p' should have now, from its settings and
- * the bridge's live state.  Returns NULL and fills in 'b' on success,
- * otherwise returns why 'p' cannot be bound (caller frees). */
+ * the bridge's live state (learned MACs from 'cache').  Returns NULL and
+ * fills in 'b' on success, otherwise returns why 'p' cannot be bound
+ * (caller frees). */
 static char *
-ro_port_compute_binding(const struct ro_port *p, struct ro_binding *b)
+ro_port_compute_binding(const struct ro_port *p, struct learned_cache *cache,
+                        struct ro_binding *b)
 {
     struct ofproto_dpif *ofproto;
     struct ofproto_port op;
@@ -257,17 +435,19 @@ ro_port_compute_binding(const struct ro_port *p, struct ro_binding *b)
     b->type = xstrdup(p->type);
     b->odp_port = dpif_port.port_no;
     b->ofp_port = op.ofp_port;
-    for (size_t i = 0; i < p->settings.n_macs; i++) {
-        binding_add_mac(b, p->settings.macs[i]);
-    }
+    /* DCN MACs, by precedence: configured, the internal port's own, then
+     * learned on the port. */
+    binding_add_macs(b, p->settings.macs, p->settings.n_macs);
     if (!strcmp(p->type, "internal")) {
         struct eth_addr mac;
 
         if (!netdev_get_etheraddr(ofport->netdev, &mac)
             && !eth_addr_is_zero(mac)) {
-            binding_add_mac(b, mac);
+            binding_add_macs(b, &mac, 1);
         }
     }
+    binding_add_learned_macs(b, learned_cache_get(cache, p->bridge,
+                                                  ofproto));
 
     dpif_port_destroy(&dpif_port);
     ofproto_port_destroy(&op);
@@ -278,7 +458,8 @@ ro_port_compute_binding(const struct ro_port *p, struct ro_binding *b)
  * bridge's state, binding to or unbinding from 'nic'.  Returns true if the
  * binding changed. */
 static bool
-ro_port_refresh(struct ro_port *p, struct rdma_nic *nic)
+ro_port_refresh(struct ro_port *p, struct rdma_nic *nic,
+                struct learned_cache *cache)
 {
     struct ro_binding b;
     char *error;
@@ -299,7 +480,7 @@ ro_port_refresh(struct ro_port *p, struct rdma_nic *nic)
         return changed;
     }
 
-    error = ro_port_compute_binding(p, &b);
+    error = ro_port_compute_binding(p, cache, &b);
     if (error) {
         bool changed = p->bound;
 
@@ -352,15 +533,40 @@ ro_port_destroy(struct ro_port *p, struct rdma_nic *nic)
     status_seq++;
 }
 
+/* Notes the state of every bridge with an enabled RDMA port.  Returns
+ * true if one changed its flow tables or MAC learning table (or appeared
+ * or disappeared) since the last call, which can change learned MACs. */
+static bool
+watch_bridges(void)
+{
+    struct sset bridges = SSET_INITIALIZER(&bridges);
+    const struct ro_port *p;
+    bool changed;
+
+    HMAP_FOR_EACH (p, node, &ports) {
+        if (p->settings.enabled && !p->settings.error) {
+            sset_add(&bridges, p->bridge);
+        }
+    }
+    changed = ro_bridge_watches_update(&watches, &bridges);
+    sset_destroy(&bridges);
+    return changed;
+}
+
 static bool
 refresh_all(struct rdma_nic *nic)
 {
+    struct learned_cache cache = { HMAP_INITIALIZER(&cache.bridges) };
     struct ro_port *p;
     bool changed = false;
 
+    /* Before computing, so that a change made meanwhile (by another
+     * thread's MAC learning) is seen by the next run. */
+    watch_bridges();
     HMAP_FOR_EACH (p, node, &ports) {
-        changed |= ro_port_refresh(p, nic);
+        changed |= ro_port_refresh(p, nic, &cache);
     }
+    learned_cache_destroy(&cache);
     dp_ports_changed = false;
     return changed;
 }
@@ -432,24 +638,33 @@ ro_port_binding_reconfigure(const struct ovsrec_open_vswitch *cfg,
 }
 
 /* Checks every port again if a datapath port came or went since the last
- * check.  Returns true if any binding changed. */
+ * check, or if a bridge with RDMA ports changed its MAC learning table or
+ * flow tables (learned MACs may have moved).  Returns true if any binding
+ * changed. */
 bool
 ro_port_binding_run(struct rdma_nic *nic)
 {
-    if (!dp_ports_changed) {
+    if (dp_ports_changed) {
+        COVERAGE_INC(rdma_overlay_dp_port_recheck);
+    } else if (watch_bridges()) {
+        COVERAGE_INC(rdma_overlay_bridge_recheck);
+    } else {
         return false;
     }
-    COVERAGE_INC(rdma_overlay_dp_port_recheck);
     return refresh_all(nic);
 }
 
 /* Wakes up the main loop at once if datapath ports changed outside a
- * reconfiguration. */
+ * reconfiguration.  MAC learning by threads other than the main thread
+ * (PMD threads) wakes nothing in Open vSwitch, so while a bridge is
+ * watched for learned MACs it is polled every second. */
 void
 ro_port_binding_wait(void)
 {
     if (dp_ports_changed) {
         poll_immediate_wake();
+    } else if (!ro_bridge_watches_is_empty(&watches)) {
+        poll_timer_wait(1000);
     }
 }
 
@@ -474,6 +689,7 @@ ro_port_binding_exit(struct rdma_nic *nic)
     HMAP_FOR_EACH_SAFE (p, node, &ports) {
         ro_port_destroy(p, nic);
     }
+    ro_bridge_watches_clear(&watches);
     dpif_port_notifier_unregister(&dp_notifier);
 }
 

@@ -11,9 +11,11 @@
  * 'struct ro_binding' of each, kept in step with the provider instance.
  *
  * Inputs: the configuration seen at each bridge reconfiguration, the
- * bridges' OpenFlow ports, and the datapath ports reported by the dpif port
+ * bridges' OpenFlow ports, the datapath ports reported by the dpif port
  * notifier (so that a port removed from its datapath outside a
- * reconfiguration is unbound on the next main-loop pass).
+ * reconfiguration is unbound on the next main-loop pass), and the bridges'
+ * MAC learning tables (MACs learned on a port are its DCN MACs, after the
+ * configured ones; a change rebinds on the next main-loop pass).
  *
  * Everything here runs on the main thread of ovs-vswitchd. */
 
