@@ -253,17 +253,6 @@ collect_static_candidates(const char *bridge, struct hmap *cands)
     }
 }
 
-static bool
-binding_has_mac(const struct ro_binding *b, struct eth_addr mac)
-{
-    for (size_t i = 0; i < b->n_macs; i++) {
-        if (eth_addr_equals(b->macs[i], mac)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Translates the synthetic flow from 'b''s port to candidate 'c' and, if it
  * leaves through exactly one tunnel and nowhere else, adds the mapping to
  * 'desired'. */
@@ -340,7 +329,7 @@ compute_bridge(const char *name, struct ofproto_dpif *ofproto,
             collected = true;
         }
         HMAP_FOR_EACH (c, hmap_node, &cands) {
-            if (!binding_has_mac(b, c->mac)) {
+            if (!ro_binding_has_mac(b, c->mac)) {
                 probe_candidate(ofproto, in_port, b, c, desired);
             }
         }

@@ -201,8 +201,9 @@ compare_macs(const void *a, const void *b)
     return memcmp(a, b, sizeof(struct eth_addr));
 }
 
-static bool
-binding_has_mac(const struct ro_binding *b, struct eth_addr mac)
+/* Returns true if 'mac' is one of the DCN MACs of binding 'b'. */
+bool
+ro_binding_has_mac(const struct ro_binding *b, struct eth_addr mac)
 {
     for (size_t i = 0; i < b->n_macs; i++) {
         if (eth_addr_equals(b->macs[i], mac)) {
@@ -225,7 +226,7 @@ binding_add_macs(struct ro_binding *b, const struct eth_addr *macs,
     qsort(sorted, n, sizeof *sorted, compare_macs);
     b->macs = xrealloc(b->macs, (b->n_macs + n) * sizeof *b->macs);
     for (size_t i = 0; i < n; i++) {
-        if (!binding_has_mac(b, sorted[i])) {
+        if (!ro_binding_has_mac(b, sorted[i])) {
             b->macs[b->n_macs++] = sorted[i];
         }
     }

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "openvswitch/types.h"
 
 struct ds;
 struct ovsrec_interface;
@@ -50,6 +51,7 @@ void ro_port_binding_nic_changed(struct rdma_nic *old, struct rdma_nic *new);
 const struct ro_binding *ro_port_binding_find(const char *bridge,
                                               const char *port);
 size_t ro_port_binding_get_all(const struct ro_binding ***bindingsp);
+bool ro_binding_has_mac(const struct ro_binding *, struct eth_addr);
 
 /* Counts of Interfaces that have other_config:rdma-overlay set, by state
  * ('configured' is their total). */
