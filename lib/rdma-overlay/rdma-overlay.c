@@ -304,10 +304,12 @@ rdma_overlay_unixctl_dump_ports(struct unixctl_conn *conn,
     ds_destroy(&ds);
 }
 
+/* Replies to 'conn' with the provider type of the current instance
+ * followed by what 'format' says about it, or with an error if there is no
+ * instance. */
 static void
-rdma_overlay_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                           const char *argv[] OVS_UNUSED,
-                           void *aux OVS_UNUSED)
+reply_nic_report(struct unixctl_conn *conn,
+                 void (*format)(const struct rdma_nic *, struct ds *))
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
 
@@ -316,9 +318,17 @@ rdma_overlay_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
         return;
     }
     ds_put_format(&ds, "provider: %s\n", rdma_nic_type(nic));
-    rdma_nic_format_stats(nic, &ds);
+    format(nic, &ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
+}
+
+static void
+rdma_overlay_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                           const char *argv[] OVS_UNUSED,
+                           void *aux OVS_UNUSED)
+{
+    reply_nic_report(conn, rdma_nic_format_stats);
 }
 
 static void
@@ -326,14 +336,5 @@ rdma_overlay_unixctl_dump_nic(struct unixctl_conn *conn, int argc OVS_UNUSED,
                               const char *argv[] OVS_UNUSED,
                               void *aux OVS_UNUSED)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
-
-    if (!nic) {
-        unixctl_command_reply_error(conn, "no RDMA NIC provider instance");
-        return;
-    }
-    ds_put_format(&ds, "provider: %s\n", rdma_nic_type(nic));
-    rdma_nic_format_tables(nic, &ds);
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
+    reply_nic_report(conn, rdma_nic_format_tables);
 }
