@@ -248,9 +248,11 @@ mapping_what(const struct ro_mapping *m)
 }
 
 /* Runs provider member 'MEMBER' on 'NIC' with the object 'OBJ', accounting
- * the result in 'COUNTER' and describing 'OBJ' with 'WHAT_FN' on failure. */
+ * the result in 'COUNTER' and describing 'OBJ' with 'WHAT_FN' on failure
+ * (only then: formatting costs more than most operations). */
 #define NIC_OBJ_OP(NIC, MEMBER, OBJ, COUNTER, WHAT_FN)                  \
     do {                                                                \
+        char *what_;                                                    \
         int error_;                                                     \
                                                                         \
         NIC_CHECK(NIC, MEMBER);                                         \
@@ -259,14 +261,24 @@ mapping_what(const struct ro_mapping *m)
             return EINVAL;                                              \
         }                                                               \
         error_ = (NIC)->class->MEMBER(NIC, OBJ);                        \
-        if (error_) {                                                   \
-            char *what_ = WHAT_FN(OBJ);                                 \
-            account(NIC, #MEMBER, error_, &(NIC)->stats.COUNTER, what_);\
-            free(what_);                                                \
-        } else {                                                        \
-            (NIC)->stats.COUNTER++;                                     \
-        }                                                               \
+        what_ = error_ ? WHAT_FN(OBJ) : NULL;                           \
+        account(NIC, #MEMBER, error_, &(NIC)->stats.COUNTER, what_);    \
+        free(what_);                                                    \
         return error_;                                                  \
+    } while (0)
+
+/* Runs provider member 'MEMBER' on 'NIC' with the arguments that follow
+ * 'ID', accounting the result in 'COUNTER'; a failure is logged as about
+ * 'KIND' (a string literal: "QP", "connection") number 'ID'. */
+#define NIC_ID_OP(NIC, MEMBER, COUNTER, KIND, ID, ...)                  \
+    do {                                                                \
+        char what_[32];                                                 \
+                                                                        \
+        NIC_CHECK(NIC, MEMBER);                                         \
+        snprintf(what_, sizeof what_, KIND" %"PRIu32, ID);              \
+        return account(NIC, #MEMBER,                                    \
+                       (NIC)->class->MEMBER(NIC, __VA_ARGS__),          \
+                       &(NIC)->stats.COUNTER, what_);                   \
     } while (0)
 
 /* Binds 'b' to 'nic'.  Returns 0 or a positive errno. */
@@ -333,13 +345,8 @@ int
 rdma_nic_conn_program(struct rdma_nic *nic, uint32_t conn_id,
                       const struct ro_tuple *t)
 {
-    char what[32];
-
-    NIC_CHECK(nic, conn_program);
-    snprintf(what, sizeof what, "connection %"PRIu32, conn_id);
-    return account(nic, "conn_program",
-                   nic->class->conn_program(nic, conn_id, t),
-                   &nic->stats.conn_programs, what);
+    NIC_ID_OP(nic, conn_program, conn_programs, "connection", conn_id,
+              conn_id, t);
 }
 
 /* Removes connection 'conn_id' from 'nic'.  Returns 0 or a positive
@@ -347,13 +354,8 @@ rdma_nic_conn_program(struct rdma_nic *nic, uint32_t conn_id,
 int
 rdma_nic_conn_unprogram(struct rdma_nic *nic, uint32_t conn_id)
 {
-    char what[32];
-
-    NIC_CHECK(nic, conn_unprogram);
-    snprintf(what, sizeof what, "connection %"PRIu32, conn_id);
-    return account(nic, "conn_unprogram",
-                   nic->class->conn_unprogram(nic, conn_id),
-                   &nic->stats.conn_unprograms, what);
+    NIC_ID_OP(nic, conn_unprogram, conn_unprograms, "connection", conn_id,
+              conn_id);
 }
 
 /* Binds QP 'qpn' of 'nic' to connection 'conn_id'.  Returns 0 or a
@@ -361,24 +363,14 @@ rdma_nic_conn_unprogram(struct rdma_nic *nic, uint32_t conn_id)
 int
 rdma_nic_qp_bind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
 {
-    char what[32];
-
-    NIC_CHECK(nic, qp_bind);
-    snprintf(what, sizeof what, "QP %"PRIu32, qpn);
-    return account(nic, "qp_bind", nic->class->qp_bind(nic, qpn, conn_id),
-                   &nic->stats.qp_binds, what);
+    NIC_ID_OP(nic, qp_bind, qp_binds, "QP", qpn, qpn, conn_id);
 }
 
 /* Unbinds QP 'qpn' of 'nic'.  Returns 0 or a positive errno. */
 int
 rdma_nic_qp_unbind(struct rdma_nic *nic, uint32_t qpn)
 {
-    char what[32];
-
-    NIC_CHECK(nic, qp_unbind);
-    snprintf(what, sizeof what, "QP %"PRIu32, qpn);
-    return account(nic, "qp_unbind", nic->class->qp_unbind(nic, qpn),
-                   &nic->stats.qp_unbinds, what);
+    NIC_ID_OP(nic, qp_unbind, qp_unbinds, "QP", qpn, qpn);
 }
 
 /* Moves live QP 'qpn' of 'nic' to connection 'conn_id'.  Returns 0 or a
@@ -386,13 +378,7 @@ rdma_nic_qp_unbind(struct rdma_nic *nic, uint32_t qpn)
 int
 rdma_nic_qp_rebind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
 {
-    char what[32];
-
-    NIC_CHECK(nic, qp_rebind);
-    snprintf(what, sizeof what, "QP %"PRIu32, qpn);
-    return account(nic, "qp_rebind",
-                   nic->class->qp_rebind(nic, qpn, conn_id),
-                   &nic->stats.qp_rebinds, what);
+    NIC_ID_OP(nic, qp_rebind, qp_rebinds, "QP", qpn, qpn, conn_id);
 }
 
 /* Gives 'nic' (which may be NULL) a chance to do periodic work. */
