@@ -385,24 +385,11 @@ roce_qp_deadline(const struct roce_qp *qp)
 static void
 qp_reset(struct roce_qp *qp)
 {
-    struct roce_read_res *rd = qp->resp.rd;
-    struct roce_resp_job *jobs = qp->resp.jobs;
-    uint32_t n_rd = qp->resp.n_rd;
-    uint32_t max_jobs = qp->resp.max_jobs;
-
     qp->sq_prod = qp->sq_comp = 0;
     qp->rq_prod = qp->rq_cons = 0;
     memset(&qp->req, 0, sizeof qp->req);
     memset(&qp->comp, 0, sizeof qp->comp);
-    memset(&qp->resp, 0, sizeof qp->resp);
-    qp->resp.rd = rd;
-    qp->resp.n_rd = n_rd;
-    qp->resp.jobs = jobs;
-    qp->resp.max_jobs = max_jobs;
-    if (rd) {
-        memset(rd, 0, n_rd * sizeof *rd);
-    }
-    qp->resp.cur_op = 0xff;
+    roce_rc_resp_clear(qp);
 }
 
 /* Is 'cur' -> 'next' a transition the application may request, and does

@@ -222,6 +222,7 @@ uint64_t roce_rnr_timer_ns(unsigned int code);
 void roce_rc_comp_recv(struct roce_qp *, const struct roce_frame *);
 
 /* rc-resp.c. */
+void roce_rc_resp_clear(struct roce_qp *);
 void roce_rc_resp_init(struct roce_qp *);
 void roce_rc_resp_recv(struct roce_qp *, const struct roce_frame *);
 void roce_rc_resp_send_ack(struct roce_qp *, uint8_t syndrome,

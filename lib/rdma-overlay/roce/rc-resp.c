@@ -23,9 +23,11 @@
 #include "roce/mr.h"
 #include "roce/qp.h"
 
-/* Starts the responder at rq_psn (INIT -> RTR). */
+/* Forgets all responder state (expected PSN, message in progress, READ
+ * and atomic responses) but keeps the arrays allocated at QP creation,
+ * emptied.  No message is in progress afterwards (cur_op 0xff). */
 void
-roce_rc_resp_init(struct roce_qp *qp)
+roce_rc_resp_clear(struct roce_qp *qp)
 {
     struct roce_read_res *rd = qp->resp.rd;
     struct roce_resp_job *jobs = qp->resp.jobs;
@@ -40,8 +42,15 @@ roce_rc_resp_init(struct roce_qp *qp)
     if (rd) {
         memset(rd, 0, n_rd * sizeof *rd);
     }
-    qp->resp.epsn = qp->attr.rq_psn;
     qp->resp.cur_op = 0xff;
+}
+
+/* Starts the responder at rq_psn (INIT -> RTR). */
+void
+roce_rc_resp_init(struct roce_qp *qp)
+{
+    roce_rc_resp_clear(qp);
+    qp->resp.epsn = qp->attr.rq_psn;
 }
 
 static uint8_t *
