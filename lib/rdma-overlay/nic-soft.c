@@ -25,6 +25,7 @@
 
 #include "flow.h"
 #include "hash.h"
+#include "intern.h"
 #include "nic.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -49,20 +50,13 @@ struct soft_vtep {
     struct ro_vtep v;
 };
 
-/* A mapping.  Its strings point into 'names' (see soft_name_ref()): the
- * table may hold a million mappings that share a few bridge and port
- * names, so copying each name per mapping would more than double the
- * memory per entry. */
+/* A mapping.  Its strings are interned (intern.h), not owned: the table
+ * may hold a million mappings that share a few bridge and port names, so
+ * copying each name per mapping would more than double the memory per
+ * entry. */
 struct soft_mapping {
     struct hmap_node node;      /* In 'mappings', by bridge, port, MAC. */
     struct ro_mapping m;
-};
-
-/* An interned, reference-counted name. */
-struct soft_name {
-    struct hmap_node node;      /* In 'names', by hash of 's'. */
-    unsigned int refcnt;
-    char s[];
 };
 
 struct soft_conn {
@@ -83,7 +77,6 @@ struct soft_nic {
     struct hmap bindings;
     struct hmap vteps;
     struct hmap mappings;
-    struct hmap names;          /* "struct soft_name"s of the mappings. */
     struct hmap conns;
     struct hmap qps;
 };
@@ -120,7 +113,6 @@ soft_open(const char *name OVS_UNUSED, struct rdma_nic **nicp,
     hmap_init(&soft->bindings);
     hmap_init(&soft->vteps);
     hmap_init(&soft->mappings);
-    hmap_init(&soft->names);
     hmap_init(&soft->conns);
     hmap_init(&soft->qps);
     *nicp = &soft->up;
@@ -162,7 +154,6 @@ soft_close(struct rdma_nic *nic)
     hmap_destroy(&soft->qps);
     hmap_destroy(&soft->conns);
     hmap_destroy(&soft->mappings);
-    hmap_destroy(&soft->names);
     hmap_destroy(&soft->vteps);
     hmap_destroy(&soft->bindings);
     free(soft);
@@ -284,38 +275,9 @@ soft_vtep_del(struct rdma_nic *nic, const struct ro_vtep *v)
 
 /* Returns an interned copy of 'name' ("" if null), taking a reference. */
 static char *
-soft_name_ref(struct soft_nic *soft, const char *name)
+soft_name_ref(const char *name)
 {
-    uint32_t hash;
-    struct soft_name *sn;
-    size_t len;
-
-    name = name ? name : "";
-    hash = hash_string(name, 0);
-    HMAP_FOR_EACH_WITH_HASH (sn, node, hash, &soft->names) {
-        if (!strcmp(sn->s, name)) {
-            sn->refcnt++;
-            return sn->s;
-        }
-    }
-    len = strlen(name);
-    sn = xmalloc(sizeof *sn + len + 1);
-    sn->refcnt = 1;
-    memcpy(sn->s, name, len + 1);
-    hmap_insert(&soft->names, &sn->node, hash);
-    return sn->s;
-}
-
-/* Drops a reference to 'name', which soft_name_ref() returned. */
-static void
-soft_name_unref(struct soft_nic *soft, char *name)
-{
-    struct soft_name *sn = CONTAINER_OF(name, struct soft_name, s);
-
-    if (!--sn->refcnt) {
-        hmap_remove(&soft->names, &sn->node);
-        free(sn);
-    }
+    return CONST_CAST(char *, ro_intern(name ? name : ""));
 }
 
 static struct soft_mapping *
@@ -349,9 +311,9 @@ soft_mapping_add(struct rdma_nic *nic, const struct ro_mapping *m)
     }
     sm = xmalloc(sizeof *sm);
     sm->m = *m;
-    sm->m.bridge = soft_name_ref(soft, m->bridge);
-    sm->m.port = soft_name_ref(soft, m->port);
-    sm->m.tnl_port = soft_name_ref(soft, m->tnl_port);
+    sm->m.bridge = soft_name_ref(m->bridge);
+    sm->m.port = soft_name_ref(m->port);
+    sm->m.tnl_port = soft_name_ref(m->tnl_port);
     hmap_insert(&soft->mappings, &sm->node,
                 hash_mapping(m->bridge, m->port, m->mac));
     return 0;
@@ -361,9 +323,9 @@ static void
 soft_mapping_remove(struct soft_nic *soft, struct soft_mapping *sm)
 {
     hmap_remove(&soft->mappings, &sm->node);
-    soft_name_unref(soft, sm->m.bridge);
-    soft_name_unref(soft, sm->m.port);
-    soft_name_unref(soft, sm->m.tnl_port);
+    ro_intern_unref(sm->m.bridge);
+    ro_intern_unref(sm->m.port);
+    ro_intern_unref(sm->m.tnl_port);
     free(sm);
 }
 
