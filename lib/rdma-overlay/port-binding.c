@@ -221,8 +221,12 @@ static void
 binding_add_macs(struct ro_binding *b, const struct eth_addr *macs,
                  size_t n)
 {
-    struct eth_addr *sorted = xmemdup(macs, n * sizeof *macs);
+    struct eth_addr *sorted;
 
+    if (!n) {
+        return;
+    }
+    sorted = xmemdup(macs, n * sizeof *macs);
     qsort(sorted, n, sizeof *sorted, compare_macs);
     b->macs = xrealloc(b->macs, (b->n_macs + n) * sizeof *b->macs);
     for (size_t i = 0; i < n; i++) {
@@ -265,15 +269,16 @@ ml_snapshot(struct mac_learning *ml, size_t *n)
 {
     const struct mac_entry *e;
     struct ml_key *keys;
+    size_t i = 0;
 
     ovs_rwlock_rdlock(&ml->rwlock);
     keys = xmalloc((hmap_count(&ml->table) + 1) * sizeof *keys);
-    *n = 0;
     LIST_FOR_EACH (e, lru_node, &ml->lrus) {
-        keys[*n].mac = e->mac;
-        keys[(*n)++].vlan = e->vlan;
+        keys[i].mac = e->mac;
+        keys[i++].vlan = e->vlan;
     }
     ovs_rwlock_unlock(&ml->rwlock);
+    *n = i;
     return keys;
 }
 
