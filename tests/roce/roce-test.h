@@ -77,6 +77,18 @@ static int roce_test_checks;
         }                                                               \
     } while (0)
 
+/* Fills 'buf' with 'n' pseudo-random bytes from a linear congruential
+ * generator seeded with 'seed', so that a test's data is the same on every
+ * run. */
+static inline void
+roce_test_fill(uint8_t *buf, size_t n, unsigned int seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245 + 12345;
+        buf[i] = seed >> 16;
+    }
+}
+
 static inline int
 roce_test_exit(void)
 {

@@ -33,13 +33,9 @@ static void
 test_against_naive(void)
 {
     uint8_t *buf = malloc(4096 + 8);
-    unsigned int seed = 7;
     int wrong = 0;
 
-    for (size_t i = 0; i < 4096 + 8; i++) {
-        seed = seed * 1103515245 + 12345;
-        buf[i] = seed >> 16;
-    }
+    roce_test_fill(buf, 4096 + 8, 7);
     for (size_t len = 0; len <= 4096; len += len < 300 ? 1 : 97) {
         for (size_t align = 0; align < 8; align++) {
             const uint8_t *p = buf + align;

@@ -41,13 +41,9 @@ static void
 test_isal_vs_portable(void)
 {
     uint8_t *buf = malloc(2048 + 8);
-    unsigned int seed = 12345;
     int mismatches = 0;
 
-    for (size_t i = 0; i < 2048 + 8; i++) {
-        seed = seed * 1103515245 + 12345;
-        buf[i] = seed >> 16;
-    }
+    roce_test_fill(buf, 2048 + 8, 12345);
     for (size_t len = 0; len <= 2048; len++) {
         size_t align = len % 8;
         const uint8_t *p = buf + align;
