@@ -9,7 +9,8 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/rdma-overlay-macros.at \
 	tests/rdma-overlay-build.at
-# (owner: nic) append tests/rdma-overlay-*.at files here.
+
+# Provider registry, soft provider, configuration, port binding.
 TESTSUITE_AT += \
 	tests/rdma-overlay-config.at \
 	tests/rdma-overlay-learned.at \
@@ -18,15 +19,16 @@ TESTSUITE_AT += \
 check_PROGRAMS += tests/unit/test-nic
 TESTS += tests/unit/test-nic
 tests_unit_test_nic_SOURCES = tests/unit/test-nic.c
-tests_unit_test_nic_CPPFLAGS = $(OVS_CPPFLAGS) \
-	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
+tests_unit_test_nic_CPPFLAGS = -I$(top_srcdir)/lib/rdma-overlay \
+	$(OVS_CPPFLAGS) -I$(OVS_SRCDIR)/vswitchd
 tests_unit_test_nic_LDADD = lib/rdma-overlay/librdma-overlay.la \
 	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
 BENCHES += tests/unit/bench-nic-soft
 tests_unit_bench_nic_soft_SOURCES = tests/unit/bench-nic-soft.c
 tests_unit_bench_nic_soft_CPPFLAGS = $(tests_unit_test_nic_CPPFLAGS)
 tests_unit_bench_nic_soft_LDADD = $(tests_unit_test_nic_LDADD)
-# (owner: overlay) append tests/rdma-overlay-*.at files here.
+
+# VTEPs, MAC->VTEP mappings, resolution, tuples.
 TESTSUITE_AT += \
 	tests/rdma-overlay-mapping.at \
 	tests/rdma-overlay-resolve.at \
@@ -35,10 +37,17 @@ TESTSUITE_AT += \
 check_PROGRAMS += tests/unit/test-overlay
 TESTS += tests/unit/test-overlay
 tests_unit_test_overlay_SOURCES = tests/unit/test-overlay.c
-tests_unit_test_overlay_CPPFLAGS = $(OVS_CPPFLAGS) \
-	-I$(top_srcdir)/lib/rdma-overlay -I$(OVS_SRCDIR)/vswitchd
-tests_unit_test_overlay_LDADD = lib/rdma-overlay/librdma-overlay.la \
-	lib/rdma-overlay/libroce.la $(OVS_LIBS) $(ISAL_LIBS)
+tests_unit_test_overlay_CPPFLAGS = $(tests_unit_test_nic_CPPFLAGS)
+tests_unit_test_overlay_LDADD = $(tests_unit_test_nic_LDADD)
+
+# The conversion of a tuple to the engine's templates (nic/soft/), checked
+# with the engine's own frame parser and receive-tuple match.
+check_PROGRAMS += tests/unit/test-tuple-encap
+TESTS += tests/unit/test-tuple-encap
+tests_unit_test_tuple_encap_SOURCES = tests/unit/test-tuple-encap.c
+tests_unit_test_tuple_encap_CPPFLAGS = $(tests_unit_test_nic_CPPFLAGS) \
+	-I$(top_srcdir)/tests/roce
+tests_unit_test_tuple_encap_LDADD = $(tests_unit_test_nic_LDADD)
 # "make bench-overlay" (and "make bench"): mapping export and resolution
 # figures on a private ovs-vswitchd.
 EXTRA_DIST += tests/bench-overlay.sh

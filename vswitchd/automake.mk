@@ -4,8 +4,8 @@
 # install-exec-hook).
 noinst_PROGRAMS += vswitchd/ovs-vswitchd
 vswitchd_ovs_vswitchd_SOURCES = vswitchd/rdma-overlay-ext.c
-vswitchd_ovs_vswitchd_CPPFLAGS = $(OVS_CPPFLAGS) \
-	-I$(OVS_SRCDIR)/vswitchd -I$(top_srcdir)/lib/rdma-overlay
+vswitchd_ovs_vswitchd_CPPFLAGS = -I$(top_srcdir)/lib/rdma-overlay \
+	$(OVS_CPPFLAGS) -I$(OVS_SRCDIR)/vswitchd
 vswitchd_ovs_vswitchd_LDADD = \
 	$(OVS_BUILDDIR)/vswitchd/ovs-vswitchd.$(OBJEXT) \
 	$(OVS_BUILDDIR)/vswitchd/bridge.$(OBJEXT) \

@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "bridge.h"
-#include "nic-dummy.h"
-#include "nic.h"
+#include "nic/nic-dummy.h"
+#include "nic/nic.h"
+#include "nic/soft/nic-soft.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
-#include "overlay-map.h"
-#include "port-binding.h"
+#include "ovs/overlay-map.h"
+#include "ovs/port-binding.h"
 #include "settings.h"
 #include "smap.h"
 #include "unixctl.h"
@@ -27,7 +28,10 @@ VLOG_DEFINE_THIS_MODULE(rdma_overlay);
 
 /* The module glue: the bridge's extension hooks call in here, and this
  * file sequences configuration, the provider instance, port bindings and
- * the overlay map, and owns the nic-side unixctl commands. */
+ * the overlay map, and owns the nic-side unixctl commands.
+ *
+ * The layers below never look the provider instance up: this file owns
+ * it and passes it to every call that exports to it. */
 
 /* The provider instance in use (NULL until the first reconfiguration, or
  * if no provider could be opened). */
@@ -54,7 +58,7 @@ void
 rdma_overlay_init(const char *remote OVS_UNUSED)
 {
     rdma_nic_register(&rdma_nic_soft_class);
-    rdma_nic_dummy_register();
+    rdma_nic_dummy_register(&rdma_nic_soft_class);
     ro_port_binding_init();
 
     unixctl_command_register("rdma-overlay/show", "", 0, 0,
@@ -73,7 +77,7 @@ rdma_overlay_init(const char *remote OVS_UNUSED)
 void
 rdma_overlay_exit(void)
 {
-    ro_overlay_exit();
+    ro_overlay_exit(nic);
     ro_port_binding_exit(nic);
     rdma_nic_close(nic);
     nic = NULL;
@@ -194,7 +198,7 @@ rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg)
     ro_settings_update(&cfg->other_config);
     update_nic();
     ro_port_binding_reconfigure(cfg, nic);
-    ro_overlay_reconfigure();
+    ro_overlay_reconfigure(nic, rdma_overlay_dscp());
     check_status(true);
 }
 
@@ -202,9 +206,9 @@ void
 rdma_overlay_run(void)
 {
     if (ro_port_binding_run(nic)) {
-        ro_overlay_reconfigure();
+        ro_overlay_reconfigure(nic, rdma_overlay_dscp());
     }
-    ro_overlay_run();
+    ro_overlay_run(nic);
     rdma_nic_run(nic);
     check_status(false);
 }
@@ -228,14 +232,6 @@ rdma_overlay_get_iface_status(const struct ovsrec_interface *iface,
         smap_replace(status, "rdma_overlay_config_error",
                      last_config_errors);
     }
-}
-
-/* Returns the provider instance in use, or NULL if none could be opened.
- * (rdma_overlay_dscp() is in settings.c, with the other keys.) */
-struct rdma_nic *
-rdma_overlay_nic(void)
-{
-    return nic;
 }
 
 static void

@@ -15,7 +15,6 @@
 
 struct ovsrec_interface;
 struct ovsrec_open_vswitch;
-struct rdma_nic;
 struct smap;
 
 void rdma_overlay_init(const char *remote);
@@ -31,8 +30,5 @@ void rdma_overlay_get_iface_status(const struct ovsrec_interface *,
 #define RDMA_OVERLAY_DEFAULT_DSCP 26    /* AF31. */
 
 uint8_t rdma_overlay_dscp(void);
-
-/* The provider instance in use, or null if none could be opened. */
-struct rdma_nic *rdma_overlay_nic(void);
 
 #endif /* rdma-overlay.h */

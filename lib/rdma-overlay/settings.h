@@ -17,18 +17,11 @@
  * An invalid value is rejected: the previous value stays in effect and the
  * error is kept for rdma-overlay/show and the Interface status column.
  *
- * Per Interface, other_config:
- *   rdma-overlay           true|false (default false).
- *   rdma-overlay-mac       The DCN MAC(s) behind the port, comma-separated.
- */
+ * The per-Interface keys are parsed where the port bindings read them
+ * (ovs/iface-settings.h). */
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include "openvswitch/types.h"
-#include "packets.h"
 
-struct ds;
 struct smap;
 
 /* Open_vSwitch other_config.  Returns true if the requested provider type
@@ -41,18 +34,5 @@ void ro_settings_reset(void);
 const char *ro_settings_provider(void);
 const char *ro_settings_provider_error(void);
 const char *ro_settings_dscp_error(void);
-
-/* Interface other_config. */
-struct ro_iface_settings {
-    bool set;                   /* rdma-overlay key present. */
-    bool enabled;
-    struct eth_addr *macs;      /* rdma-overlay-mac, sorted, no duplicates. */
-    size_t n_macs;
-    char *error;                /* Non-null if a value is invalid. */
-};
-
-void ro_iface_settings_parse(const struct smap *other_config,
-                             struct ro_iface_settings *);
-void ro_iface_settings_destroy(struct ro_iface_settings *);
 
 #endif /* settings.h */

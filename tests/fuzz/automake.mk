@@ -4,7 +4,6 @@
 # harness with clang -fsanitize=fuzzer,address,undefined against the engine
 # sources and runs each for FUZZ_SECONDS.
 
-# (owner: wire)
 FUZZ_TARGETS += tests/fuzz/fuzz-frame
 EXTRA_DIST += \
 	tests/fuzz/fuzz-frame.c \
@@ -46,7 +45,6 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-encap/seed-06 \
 	tests/fuzz/corpus-encap/seed-07
 
-# (owner: cm)
 FUZZ_TARGETS += tests/fuzz/fuzz-cm
 EXTRA_DIST += \
 	tests/fuzz/corpus-cm/crossed-dreq \
@@ -64,7 +62,6 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-cm/reject \
 	tests/fuzz/corpus-cm/req-mad
 
-# (owner: transport)
 FUZZ_TARGETS += tests/fuzz/fuzz-transport
 EXTRA_DIST += \
 	tests/fuzz/fuzz-transport.c \

@@ -9,7 +9,6 @@
 
 EXTRA_DIST += tests/roce/roce-test.h
 
-# (owner: wire)
 EXTRA_DIST += \
 	tests/roce/gen-wire-kat.py \
 	tests/roce/wire-kat.h \
@@ -31,7 +30,6 @@ tests_roce_test_tshark_SOURCES = tests/roce/test-tshark.c
 BENCHES += tests/roce/bench-icrc
 tests_roce_bench_icrc_SOURCES = tests/roce/bench-icrc.c
 
-# (owner: transport)
 EXTRA_DIST += tests/roce/roce-link.h
 ROCE_UNIT_TESTS += tests/roce/test-rc
 tests_roce_test_rc_SOURCES = tests/roce/test-rc.c
@@ -54,7 +52,6 @@ tests_roce_bench_rc_SOURCES = tests/roce/bench-rc.c
 tests_roce_bench_rc_CFLAGS = $(AM_CFLAGS) -O2
 tests_roce_bench_rc_LDADD = lib/rdma-overlay/libroce.la -lpthread
 
-# (owner: cm)
 ROCE_UNIT_TESTS += tests/roce/test-mad
 tests_roce_test_mad_SOURCES = tests/roce/test-mad.c
 ROCE_UNIT_TESTS += tests/roce/test-cm-msg

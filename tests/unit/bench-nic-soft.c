@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "nic.h"
+#include "nic/nic.h"
+#include "nic/soft/nic-soft.h"
 #include "timeval.h"
 #include "util.h"
 

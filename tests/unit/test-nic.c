@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "flow.h"
-#include "nic.h"
+#include "nic/nic.h"
+#include "nic/soft/nic-soft.h"
 #include "openvswitch/dynamic-string.h"
+#include "ovs/iface-settings.h"
 #include "rdma-overlay.h"
 #include "settings.h"
 #include "smap.h"
@@ -189,7 +191,7 @@ test_soft_tables(void)
     struct ro_binding b2 = { .bridge = "br0", .port = "p1",
                              .type = "dummy", .odp_port = u32_to_odp(1) };
     struct ro_vtep v = { .bridge = "br-int", .port = "t1",
-                         .type = RO_TNL_VXLAN, .key_flow = true,
+                         .type = ROCE_TNL_VXLAN, .key_flow = true,
                          .remote_ip_flow = true, .dst_port = 4789 };
     struct ro_mapping m1 = { .bridge = "br0", .port = "p1", .mac = mac2,
                              .tnl_port = "t1", .vni = 7,
@@ -231,7 +233,7 @@ test_soft_tables(void)
 
     /* Connections and QPs. */
     ro_tuple_init(&t);
-    t.tnl_type = RO_TNL_NONE;
+    t.tnl_type = ROCE_TNL_NONE;
     t.inner_src_mac = mac1;
     t.inner_dst_mac = mac2;
     t.mtu = 1500;

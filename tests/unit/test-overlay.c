@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
 #include "csum.h"
 #include "flow.h"
+#include "nic/address.h"
+#include "nic/overlay.h"
 #include "openvswitch/dynamic-string.h"
-#include "overlay.h"
+#include "ovs/tnl-header.h"
 #include "packets.h"
-#include "tnl-header.h"
 #include "util.h"
 
 static int n_failures;
@@ -96,7 +96,7 @@ test_push_vxlan4(void)
     error = ro_push_to_tuple(&push, &t);
     CHECK(!error);
     free(error);
-    CHECK(t.tnl_type == RO_TNL_VXLAN);
+    CHECK(t.tnl_type == ROCE_TNL_VXLAN);
     CHECK(t.vni == 123);
     CHECK(t.udp_dst == 4789 && t.udp_src == 0);
     CHECK(t.ttl == 64 && t.dscp == 0 && !t.outer_ipv6);
@@ -138,7 +138,7 @@ test_push_geneve6(void)
     error = ro_push_to_tuple(&push, &t);
     CHECK(!error);
     free(error);
-    CHECK(t.tnl_type == RO_TNL_GENEVE && t.outer_ipv6);
+    CHECK(t.tnl_type == ROCE_TNL_GENEVE && t.outer_ipv6);
     CHECK(t.vni == 456 && t.udp_dst == 6081 && t.ttl == 64);
     ro_format_ip(&t.outer_dst_ip, &s);
     CHECK(!strcmp(ds_cstr(&s), "2001:cafe::92"));
@@ -241,7 +241,7 @@ test_push_random(void)
         if (!error) {
             CHECK(t.header_len == push.header_len);
             CHECK(t.header_len <= sizeof t.header);
-            CHECK(t.tnl_type == RO_TNL_VXLAN || t.tnl_type == RO_TNL_GENEVE);
+            CHECK(t.tnl_type == ROCE_TNL_VXLAN || t.tnl_type == ROCE_TNL_GENEVE);
             ro_push_set_dscp(&push, rand_r(&seed) % 64);
         }
         free(error);
@@ -319,7 +319,7 @@ test_values(void)
     CHECK(!c.bridge && !c.port && !c.tnl_port);
 
     struct ro_vtep v = { .bridge = "br", .port = "t1",
-                         .type = RO_TNL_GENEVE, .vni = 5 };
+                         .type = ROCE_TNL_GENEVE, .vni = 5 };
     struct ro_vtep vc;
 
     ro_vtep_clone(&vc, &v);
@@ -355,7 +355,7 @@ test_values(void)
           == ds_cstr(&ds));
     CHECK(!strstr(ds_cstr(&ds), "vni:"));
     ds_clear(&ds);
-    tc.tnl_type = RO_TNL_VXLAN;
+    tc.tnl_type = ROCE_TNL_VXLAN;
     ro_tuple_format(&tc, &ds);
     CHECK(strstr(ds_cstr(&ds), "vni: 0\n") && strstr(ds_cstr(&ds),
                                                      "header_hex: 01\n"));
@@ -363,7 +363,7 @@ test_values(void)
     ro_tuple_destroy(&t);
     ro_tuple_destroy(&tc);
 
-    CHECK(!strcmp(ro_tnl_type_to_string(RO_TNL_GENEVE), "geneve"));
+    CHECK(!strcmp(roce_tnl_type_name(ROCE_TNL_GENEVE), "geneve"));
     CHECK(!strcmp(ro_mapping_origin_to_string(RO_MAPPING_LEARNED),
                   "learned"));
 }

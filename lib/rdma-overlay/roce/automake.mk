@@ -9,7 +9,6 @@ lib_rdma_overlay_libroce_la_LIBADD = $(ISAL_LIBS)
 lib_rdma_overlay_libroce_la_SOURCES =
 
 # Wire formats: opcode table, headers, ICRC, encapsulation templates.
-# (owner: wire)
 lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/bytes.h \
 	lib/rdma-overlay/roce/csum.c \
@@ -30,7 +29,7 @@ lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/pkt.h
 
 # Transport: PD/MR, CQ, QP state machine, RC requester/responder/
-# completer, UD, engine I/O and timers.  (owner: transport)
+# completer, UD, engine I/O and timers.
 lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/cq.c \
 	lib/rdma-overlay/roce/cq.h \
@@ -48,7 +47,6 @@ lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/verbs.h
 
 # IB CM: MADs on QP1, CM messages, RDMA IP CM private data, state machine.
-# (owner: cm)
 lib_rdma_overlay_libroce_la_SOURCES += \
 	lib/rdma-overlay/roce/mad.c \
 	lib/rdma-overlay/roce/mad.h \

@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "overlay.h"
+#include "nic/overlay.h"
 
 #include <string.h>
 
@@ -16,21 +16,6 @@
 
 /* Value functions of the overlay objects (overlay.h).  They have no
  * dependency on the bridge, so that unit tests can link them alone. */
-
-/* Returns the name of 'type' as used in OVS Interface types. */
-const char *
-ro_tnl_type_to_string(enum ro_tnl_type type)
-{
-    switch (type) {
-    case RO_TNL_NONE:
-        return "none";
-    case RO_TNL_VXLAN:
-        return "vxlan";
-    case RO_TNL_GENEVE:
-        return "geneve";
-    }
-    return "unknown";
-}
 
 /* Returns the name of 'origin' as printed by rdma-overlay/dump-mappings. */
 const char *
@@ -156,7 +141,7 @@ void
 ro_tuple_init(struct ro_tuple *tuple)
 {
     memset(tuple, 0, sizeof *tuple);
-    tuple->tnl_type = RO_TNL_NONE;
+    tuple->tnl_type = ROCE_TNL_NONE;
 }
 
 /* Initializes 'dst' as a deep copy of 'src'. */
@@ -228,9 +213,9 @@ ro_format_ip(const struct in6_addr *ip, struct ds *ds)
 void
 ro_tuple_format(const struct ro_tuple *tuple, struct ds *ds)
 {
-    bool overlay = tuple->tnl_type != RO_TNL_NONE;
+    bool overlay = tuple->tnl_type != ROCE_TNL_NONE;
 
-    ds_put_format(ds, "overlay: %s\n", ro_tnl_type_to_string(tuple->tnl_type));
+    ds_put_format(ds, "overlay: %s\n", roce_tnl_type_name(tuple->tnl_type));
     if (overlay) {
         ds_put_format(ds, "vni: %"PRIu32"\n", tuple->vni);
         ds_put_format(ds, "outer_src_mac: "ETH_ADDR_FMT"\n",

@@ -19,14 +19,16 @@
 
 #include <config.h>
 
+#include "nic/soft/nic-soft.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
 #include "hash.h"
-#include "intern.h"
-#include "nic.h"
+#include "nic/intern.h"
+#include "nic/nic.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
@@ -553,7 +555,7 @@ static void
 format_vtep(const struct ro_vtep *v, struct ds *ds)
 {
     ds_put_format(ds, "  %s %s %s local=", v->bridge, v->port,
-                  ro_tnl_type_to_string(v->type));
+                  roce_tnl_type_name(v->type));
     if (v->local_ip_flow) {
         ds_put_cstr(ds, "flow");
     } else if (ipv6_addr_is_set(&v->local_ip)) {

@@ -8,6 +8,9 @@
 
 /* Test NIC providers ("dummy", "dummy-absent"), registered only when
  * ovs-vswitchd runs with --enable-dummy. */
-void rdma_nic_dummy_register(void);
+
+struct rdma_nic_class;
+
+void rdma_nic_dummy_register(const struct rdma_nic_class *base);
 
 #endif /* nic-dummy.h */

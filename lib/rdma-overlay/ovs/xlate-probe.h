@@ -63,4 +63,16 @@ void ro_xlate_probe(struct ofproto_dpif *, const struct flow *,
                     bool detect_neigh_miss, struct ro_probe *);
 void ro_probe_destroy(struct ro_probe *);
 
+/* RoCEv2's UDP destination port, and the source port of synthetic flows. */
+#define RO_ROCE_UDP_PORT 4791
+#define RO_SYNTH_UDP_SRC 49152
+
+/* The synthetic RoCEv2 flow that the resolver, the mapping table and the
+ * port bindings probe with. */
+void ro_synthetic_flow(ofp_port_t in_port, struct eth_addr src_mac,
+                       struct eth_addr dst_mac,
+                       const struct in6_addr *src_ip,
+                       const struct in6_addr *dst_ip, bool ipv6,
+                       struct flow *);
+
 #endif /* xlate-probe.h */

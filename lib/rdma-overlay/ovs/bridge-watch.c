@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "bridge-watch.h"
+#include "ovs/bridge-watch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "mac-learning.h"
 #include "ofproto/ofproto-dpif.h"
+#include "ofproto/ofproto.h"
 #include "sset.h"
 #include "util.h"
 
@@ -135,4 +136,26 @@ ro_bridge_watches_clear(struct ro_bridge_watches *watches)
     HMAP_FOR_EACH_SAFE (w, hmap_node, &watches->map) {
         watch_destroy(watches, w);
     }
+}
+
+/* Adds the name of every bridge (of every datapath type) to 'bridges'. */
+void
+ro_bridges_enumerate(struct sset *bridges)
+{
+    struct sset types = SSET_INITIALIZER(&types);
+    const char *type;
+
+    ofproto_enumerate_types(&types);
+    SSET_FOR_EACH (type, &types) {
+        /* ofproto_enumerate_names() clears the set it fills. */
+        struct sset names = SSET_INITIALIZER(&names);
+        const char *name;
+
+        ofproto_enumerate_names(type, &names);
+        SSET_FOR_EACH (name, &names) {
+            sset_add(bridges, name);
+        }
+        sset_destroy(&names);
+    }
+    sset_destroy(&types);
 }

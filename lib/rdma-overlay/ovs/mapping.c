@@ -5,37 +5,36 @@
 
 #include <config.h>
 
-#include "mapping.h"
+#include "ovs/mapping.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bridge-watch.h"
 #include "classifier.h"
 #include "hash.h"
-#include "intern.h"
 #include "mac-learning.h"
 #include "netdev.h"
-#include "nic.h"
+#include "nic/address.h"
+#include "nic/intern.h"
+#include "nic/nic.h"
 #include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
-#include "openvswitch/vlog.h"
-#include "overlay-map.h"
-#include "packets.h"
 #include "openvswitch/poll-loop.h"
-#include "port-binding.h"
-#include "rdma-overlay.h"
-#include "resolve.h"
+#include "openvswitch/vlog.h"
+#include "ovs/bridge-watch.h"
+#include "ovs/port-binding.h"
+#include "ovs/tnl-header.h"
+#include "ovs/vtep.h"
+#include "ovs/xlate-probe.h"
+#include "packets.h"
 #include "seq.h"
 #include "sset.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
-#include "vtep.h"
-#include "xlate-probe.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_mapping);
 
@@ -59,6 +58,11 @@ struct static_entry {
 };
 
 static struct hmap mappings = HMAP_INITIALIZER(&mappings);
+
+/* The provider instance the exported mappings are in: the one that the
+ * last run, clear or replay was given (null if none).  The unixctl
+ * commands that change static entries revalidate into it. */
+static struct rdma_nic *mapping_nic;
 static struct hmap statics = HMAP_INITIALIZER(&statics);
 static struct ro_bridge_watches watches
     = RO_BRIDGE_WATCHES_INITIALIZER(&watches);
@@ -403,7 +407,8 @@ ro_mapping_table_run(struct rdma_nic *nic)
     /* tnl_conf_seq exists once the first netdev was opened. */
     uint64_t seqno = tnl_conf_seq ? seq_read(tnl_conf_seq) : 0;
 
-    ro_overlay_enumerate_bridges(&bridges);
+    mapping_nic = nic;
+    ro_bridges_enumerate(&bridges);
     if (ro_bridge_watches_update(&watches, &bridges)
         || seqno != tnl_seqno) {
         need_revalidate = true;
@@ -454,7 +459,7 @@ static void
 mapping_flush_pending(void)
 {
     if (need_revalidate) {
-        ro_mapping_table_revalidate_now(rdma_overlay_nic());
+        ro_mapping_table_revalidate_now(mapping_nic);
     }
 }
 
@@ -494,6 +499,7 @@ ro_mapping_table_clear(struct rdma_nic *nic)
         mapping_export(nic, &node->m, false);
         mapping_node_destroy(node);
     }
+    mapping_nic = NULL;
     need_revalidate = true;
 }
 
@@ -509,6 +515,7 @@ ro_mapping_table_replay(struct rdma_nic *old, struct rdma_nic *new)
     HMAP_FOR_EACH (node, hmap_node, &mappings) {
         mapping_export(new, &node->m, true);
     }
+    mapping_nic = new;
 }
 
 static int
@@ -621,7 +628,7 @@ mapping_unixctl_add(struct unixctl_conn *conn, int argc, const char *argv[],
     e->has_ip = ip.has_ip;
     e->ip = ip.ip;
 
-    ro_mapping_table_revalidate_now(rdma_overlay_nic());
+    ro_mapping_table_revalidate_now(mapping_nic);
     unixctl_command_reply(conn, NULL);
 }
 
@@ -651,7 +658,7 @@ mapping_unixctl_del(struct unixctl_conn *conn, int argc OVS_UNUSED,
     free(e->bridge);
     free(e);
 
-    ro_mapping_table_revalidate_now(rdma_overlay_nic());
+    ro_mapping_table_revalidate_now(mapping_nic);
     unixctl_command_reply(conn, NULL);
 }
 

@@ -5,15 +5,12 @@
 
 #include <config.h>
 
-#include "overlay-map.h"
+#include "ovs/overlay-map.h"
 
-#include "mapping.h"
-#include "ofproto/ofproto.h"
 #include "openvswitch/vlog.h"
-#include "rdma-overlay.h"
-#include "resolve.h"
-#include "sset.h"
-#include "vtep.h"
+#include "ovs/mapping.h"
+#include "ovs/resolve.h"
+#include "ovs/vtep.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_map);
 
@@ -32,10 +29,8 @@ ro_overlay_init(void)
 
 /* Withdraws everything the overlay exported from the provider instance. */
 void
-ro_overlay_exit(void)
+ro_overlay_exit(struct rdma_nic *nic)
 {
-    struct rdma_nic *nic = rdma_overlay_nic();
-
     ro_resolve_exit();
     ro_mapping_table_clear(nic);
     ro_vtep_table_clear(nic);
@@ -47,19 +42,18 @@ ro_overlay_exit(void)
  * Tunnel options and ports change only here, which is why the mapping
  * table cannot rely on its own change detection for them. */
 void
-ro_overlay_reconfigure(void)
+ro_overlay_reconfigure(struct rdma_nic *nic, uint8_t dscp)
 {
-    struct rdma_nic *nic = rdma_overlay_nic();
-
+    ro_resolve_set_dscp(dscp);
     ro_vtep_table_refresh(nic);
     ro_mapping_table_reconfigure(nic);
 }
 
 /* Main-loop work; see overlay-map.h. */
 void
-ro_overlay_run(void)
+ro_overlay_run(struct rdma_nic *nic)
 {
-    ro_mapping_table_run(rdma_overlay_nic());
+    ro_mapping_table_run(nic);
     ro_resolve_run();
 }
 
@@ -79,26 +73,4 @@ ro_overlay_nic_changed(struct rdma_nic *old, struct rdma_nic *new)
     ro_mapping_table_replay(old, NULL);
     ro_vtep_table_replay(old, new);
     ro_mapping_table_replay(NULL, new);
-}
-
-/* Adds the name of every bridge (of every datapath type) to 'bridges'. */
-void
-ro_overlay_enumerate_bridges(struct sset *bridges)
-{
-    struct sset types = SSET_INITIALIZER(&types);
-    const char *type;
-
-    ofproto_enumerate_types(&types);
-    SSET_FOR_EACH (type, &types) {
-        /* ofproto_enumerate_names() clears the set it fills. */
-        struct sset names = SSET_INITIALIZER(&names);
-        const char *name;
-
-        ofproto_enumerate_names(type, &names);
-        SSET_FOR_EACH (name, &names) {
-            sset_add(bridges, name);
-        }
-        sset_destroy(&names);
-    }
-    sset_destroy(&types);
 }

@@ -31,4 +31,7 @@ bool ro_bridge_watches_update(struct ro_bridge_watches *,
 bool ro_bridge_watches_is_empty(const struct ro_bridge_watches *);
 void ro_bridge_watches_clear(struct ro_bridge_watches *);
 
+/* Adds the name of every bridge, of every datapath type, to 'bridges'. */
+void ro_bridges_enumerate(struct sset *bridges);
+
 #endif /* bridge-watch.h */

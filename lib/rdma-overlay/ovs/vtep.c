@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "vtep.h"
+#include "ovs/vtep.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,15 +13,15 @@
 
 #include "dpif.h"
 #include "hash.h"
-#include "netdev.h"
 #include "netdev-vport.h"
-#include "nic.h"
+#include "netdev.h"
+#include "nic/nic.h"
 #include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
-#include "overlay-map.h"
+#include "ovs/bridge-watch.h"
 #include "sset.h"
 #include "unixctl.h"
 #include "util.h"
@@ -85,12 +85,12 @@ vtep_node_destroy(struct vtep_node *node)
     free(node);
 }
 
-static enum ro_tnl_type
+static enum roce_tnl_type
 tnl_type_from_netdev_type(const char *type)
 {
-    return (!strcmp(type, "vxlan") ? RO_TNL_VXLAN
-            : !strcmp(type, "geneve") ? RO_TNL_GENEVE
-            : RO_TNL_NONE);
+    return (!strcmp(type, "vxlan") ? ROCE_TNL_VXLAN
+            : !strcmp(type, "geneve") ? ROCE_TNL_GENEVE
+            : ROCE_TNL_NONE);
 }
 
 /* Returns the datapath port number that carries 'ofport''s frames: for a
@@ -123,14 +123,14 @@ vtep_from_ofport(const char *br_name, const struct ofproto_dpif *ofproto,
                  const struct ofport *ofport, struct ro_vtep *vtep)
 {
     const struct netdev_tunnel_config *cfg;
-    enum ro_tnl_type type;
+    enum roce_tnl_type type;
 
     cfg = netdev_get_tunnel_config(ofport->netdev);
     if (!cfg) {
         return false;
     }
     type = tnl_type_from_netdev_type(netdev_get_type(ofport->netdev));
-    if (type == RO_TNL_NONE) {
+    if (type == ROCE_TNL_NONE) {
         return false;
     }
 
@@ -159,7 +159,7 @@ vtep_collect(struct hmap *table)
     struct sset bridges = SSET_INITIALIZER(&bridges);
     const char *name;
 
-    ro_overlay_enumerate_bridges(&bridges);
+    ro_bridges_enumerate(&bridges);
     SSET_FOR_EACH (name, &bridges) {
         struct ofproto_dpif *ofproto = ofproto_dpif_lookup_by_name(name);
         struct ofport *ofport;
@@ -296,7 +296,7 @@ ro_vtep_count_bridge(const char *bridge)
  * to name the tunnel port of a mapping, since all tunnels of one type and
  * UDP port share a datapath port. */
 const struct ro_vtep *
-ro_vtep_match_push(const char *bridge, enum ro_tnl_type type,
+ro_vtep_match_push(const char *bridge, enum roce_tnl_type type,
                    uint16_t dst_port, const struct in6_addr *remote_ip,
                    uint32_t vni)
 {
@@ -374,7 +374,7 @@ ro_vtep_table_format(struct ds *ds)
         const struct ro_vtep *v = array[i];
 
         ds_put_format(ds, "%s %s: type=%s local_ip=", v->bridge, v->port,
-                      ro_tnl_type_to_string(v->type));
+                      roce_tnl_type_name(v->type));
         format_flow_or_ip(v->local_ip_flow, &v->local_ip, ds);
         ds_put_cstr(ds, " remote_ip=");
         format_flow_or_ip(v->remote_ip_flow, &v->remote_ip, ds);

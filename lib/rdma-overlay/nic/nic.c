@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "nic.h"
+#include "nic/nic.h"
 
 #include <errno.h>
 #include <string.h>

@@ -19,17 +19,14 @@
 #include <stdint.h>
 #include "openvswitch/types.h"
 #include "packets.h"
+#include "roce/net.h"
 
 struct ds;
 
-/* Tunnel type of a VTEP or a tuple. */
-enum ro_tnl_type {
-    RO_TNL_NONE,                /* Not an overlay port: plain RoCEv2. */
-    RO_TNL_VXLAN,
-    RO_TNL_GENEVE,
-};
-
-const char *ro_tnl_type_to_string(enum ro_tnl_type);
+/* The tunnel type of a VTEP or a tuple is the engine's 'enum
+ * roce_tnl_type' (roce/net.h): ROCE_TNL_NONE for a port that is not on an
+ * overlay (plain RoCEv2), ROCE_TNL_VXLAN or ROCE_TNL_GENEVE.  Every dump
+ * prints it with roce_tnl_type_name(). */
 
 /* A VTEP: one OpenFlow tunnel port of a bridge, as configured.
  *
@@ -37,7 +34,7 @@ const char *ro_tnl_type_to_string(enum ro_tnl_type);
 struct ro_vtep {
     char *bridge;               /* Bridge that owns the tunnel port. */
     char *port;                 /* Interface name of the tunnel port. */
-    enum ro_tnl_type type;
+    enum roce_tnl_type type;
     odp_port_t odp_port;        /* Shared datapath port (vxlan_sys_4789). */
     ofp_port_t ofp_port;
 
@@ -108,13 +105,13 @@ bool ro_mapping_equal(const struct ro_mapping *, const struct ro_mapping *);
  * OVS's template, the fields a NIC fills per packet (IP total length and
  * checksum, UDP source port and length) are left as template values.
  *
- * For a port that is not on an overlay, 'tnl_type' is RO_TNL_NONE, the
+ * For a port that is not on an overlay, 'tnl_type' is ROCE_TNL_NONE, the
  * outer fields and 'header' are unset and only the inner (plain RoCEv2)
  * fields below are meaningful. */
 #define RO_TUPLE_MAX_HEADER 512
 
 struct ro_tuple {
-    enum ro_tnl_type tnl_type;
+    enum roce_tnl_type tnl_type;
 
     /* Outer (underlay) header. */
     struct eth_addr outer_src_mac;

@@ -16,7 +16,7 @@
  * anything else is none.  Main thread only. */
 
 #include <stdbool.h>
-#include "overlay.h"
+#include "nic/overlay.h"
 
 struct rdma_nic;
 

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "overlay.h"
+#include "nic/overlay.h"
 
 struct ds;
 struct rdma_nic;
@@ -25,7 +25,7 @@ void ro_vtep_table_replay(struct rdma_nic *old, struct rdma_nic *new);
 const struct ro_vtep *ro_vtep_find(const char *bridge, const char *port);
 size_t ro_vtep_count_bridge(const char *bridge);
 const struct ro_vtep *ro_vtep_match_push(const char *bridge,
-                                         enum ro_tnl_type,
+                                         enum roce_tnl_type,
                                          uint16_t dst_port,
                                          const struct in6_addr *remote_ip,
                                          uint32_t vni);

@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "intern.h"
+#include "nic/intern.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,34 +5,33 @@
 
 #include <config.h>
 
-#include "port-binding.h"
+#include "ovs/port-binding.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bridge-watch.h"
 #include "coverage.h"
 #include "dpif.h"
 #include "flow.h"
 #include "hash.h"
 #include "mac-learning.h"
 #include "netdev.h"
-#include "nic.h"
+#include "nic/nic.h"
+#include "nic/overlay.h"
 #include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
-#include "openvswitch/vlog.h"
-#include "overlay.h"
 #include "openvswitch/poll-loop.h"
-#include "resolve.h"
-#include "settings.h"
+#include "openvswitch/vlog.h"
+#include "ovs/bridge-watch.h"
+#include "ovs/iface-settings.h"
+#include "ovs/xlate-probe.h"
 #include "smap.h"
 #include "sset.h"
 #include "util.h"
 #include "vswitch-idl.h"
-#include "xlate-probe.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_port_binding);
 

@@ -5,15 +5,15 @@
 
 #include <config.h>
 
-#include "xlate-probe.h"
+#include "ovs/xlate-probe.h"
 
 #include <string.h>
 
 #include "netlink.h"
-#include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-dpif-rid.h"
 #include "ofproto/ofproto-dpif-trace.h"
 #include "ofproto/ofproto-dpif-xlate.h"
+#include "ofproto/ofproto-dpif.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
 #include "packets.h"
@@ -342,5 +342,33 @@ ro_probe_destroy(struct ro_probe *probe)
         free(probe->pushes);
         free(probe->outputs);
         memset(probe, 0, sizeof *probe);
+    }
+}
+
+/* Initializes 'flow' as the synthetic RoCEv2 flow of a connection from
+ * OpenFlow port 'in_port': UDP from RO_SYNTH_UDP_SRC to RO_ROCE_UDP_PORT,
+ * TTL 64, over IPv6 if 'ipv6' (addresses may be null: unset). */
+void
+ro_synthetic_flow(ofp_port_t in_port, struct eth_addr src_mac,
+                  struct eth_addr dst_mac, const struct in6_addr *src_ip,
+                  const struct in6_addr *dst_ip, bool ipv6, struct flow *flow)
+{
+    memset(flow, 0, sizeof *flow);
+    flow->in_port.ofp_port = in_port;
+    flow->packet_type = htonl(PT_ETH);
+    flow->dl_src = src_mac;
+    flow->dl_dst = dst_mac;
+    flow->nw_proto = IPPROTO_UDP;
+    flow->nw_ttl = 64;
+    flow->tp_src = htons(RO_SYNTH_UDP_SRC);
+    flow->tp_dst = htons(RO_ROCE_UDP_PORT);
+    if (ipv6) {
+        flow->dl_type = htons(ETH_TYPE_IPV6);
+        flow->ipv6_src = src_ip ? *src_ip : in6addr_any;
+        flow->ipv6_dst = dst_ip ? *dst_ip : in6addr_any;
+    } else {
+        flow->dl_type = htons(ETH_TYPE_IP);
+        flow->nw_src = src_ip ? in6_addr_get_mapped_ipv4(src_ip) : 0;
+        flow->nw_dst = dst_ip ? in6_addr_get_mapped_ipv4(dst_ip) : 0;
     }
 }

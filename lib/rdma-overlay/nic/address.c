@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "address.h"
+#include "nic/address.h"
 
 #include <string.h>
 

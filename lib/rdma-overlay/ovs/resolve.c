@@ -5,36 +5,35 @@
 
 #include <config.h>
 
-#include "resolve.h"
+#include "ovs/resolve.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
 #include "dpif.h"
-#include "mapping.h"
-#include "netdev.h"
 #include "netdev-provider.h"
+#include "netdev.h"
+#include "nic/address.h"
 #include "odp-util.h"
-#include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-dpif-xlate.h"
+#include "ofproto/ofproto-dpif.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
-#include "openvswitch/vlog.h"
-#include "packets.h"
 #include "openvswitch/poll-loop.h"
-#include "port-binding.h"
-#include "rdma-overlay.h"
-#include "tnl-header.h"
+#include "openvswitch/vlog.h"
+#include "ovs/mapping.h"
+#include "ovs/port-binding.h"
+#include "ovs/tnl-header.h"
+#include "ovs/vtep.h"
+#include "ovs/xlate-probe.h"
+#include "packets.h"
 #include "seq.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
-#include "vtep.h"
-#include "xlate-probe.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_overlay_resolve);
 
@@ -49,33 +48,10 @@ struct resolution {
     struct flow flow;                   /* The synthetic flow. */
 };
 
-/* Initializes 'flow' as the synthetic RoCEv2 flow of a connection from
- * OpenFlow port 'in_port': UDP from RO_SYNTH_UDP_SRC to RO_ROCE_UDP_PORT,
- * TTL 64, over IPv6 if 'ipv6' (addresses may be null: unset). */
-void
-ro_synthetic_flow(ofp_port_t in_port, struct eth_addr src_mac,
-                  struct eth_addr dst_mac, const struct in6_addr *src_ip,
-                  const struct in6_addr *dst_ip, bool ipv6, struct flow *flow)
-{
-    memset(flow, 0, sizeof *flow);
-    flow->in_port.ofp_port = in_port;
-    flow->packet_type = htonl(PT_ETH);
-    flow->dl_src = src_mac;
-    flow->dl_dst = dst_mac;
-    flow->nw_proto = IPPROTO_UDP;
-    flow->nw_ttl = 64;
-    flow->tp_src = htons(RO_SYNTH_UDP_SRC);
-    flow->tp_dst = htons(RO_ROCE_UDP_PORT);
-    if (ipv6) {
-        flow->dl_type = htons(ETH_TYPE_IPV6);
-        flow->ipv6_src = src_ip ? *src_ip : in6addr_any;
-        flow->ipv6_dst = dst_ip ? *dst_ip : in6addr_any;
-    } else {
-        flow->dl_type = htons(ETH_TYPE_IP);
-        flow->nw_src = src_ip ? in6_addr_get_mapped_ipv4(src_ip) : 0;
-        flow->nw_dst = dst_ip ? in6_addr_get_mapped_ipv4(dst_ip) : 0;
-    }
-}
+/* The outer DSCP of the unixctl commands' resolutions: other_config:
+ * rdma-overlay-dscp, which the module glue passes down at every
+ * reconfiguration (before it, there is no bridge to resolve through). */
+static uint8_t unixctl_dscp;
 
 /* Appends 'flow', a synthetic flow from port 'port', to 'ds' in the syntax
  * that ofproto/trace accepts, so that the same flow can be traced. */
@@ -157,7 +133,7 @@ tuple_set_inner(struct ro_tuple *tuple, const struct flow *flow,
 static int
 resolve__(const char *br_name, const char *port_name,
           const struct ro_dst *dst, const struct in6_addr *src_ip,
-          struct resolution *res, char **errorp)
+          uint8_t dscp, struct resolution *res, char **errorp)
 {
     struct ro_tuple *tuple = &res->tuple;
     struct ofproto_port ofproto_port;
@@ -274,7 +250,7 @@ resolve__(const char *br_name, const char *port_name,
         char *perr;
 
         res->push = p->push;
-        ro_push_set_dscp(&res->push, rdma_overlay_dscp());
+        ro_push_set_dscp(&res->push, dscp);
         perr = ro_push_to_tuple(&res->push, tuple);
         if (perr) {
             *errorp = xasprintf("%s: %s", br_name, perr);
@@ -347,7 +323,7 @@ out:
  * 'src_ip' (may be null), from Open vSwitch's translation of a synthetic
  * RoCEv2 flow.  On success returns 0 and fills 'tuple' (the caller must
  * ro_tuple_destroy() it): an overlay tuple whose header is the tnl_push
- * header with the DSCP of rdma-overlay-dscp, or, for a port of a bridge
+ * header with outer DSCP 'dscp', or, for a port of a bridge
  * with no VXLAN/Geneve tunnel, plain RoCEv2 source information.
  *
  * Returns EAGAIN if a tunnel neighbor is not resolved yet: translation has
@@ -357,11 +333,11 @@ out:
  * flood and several tunnel outputs are failures, never guesses. */
 int
 ro_resolve(const char *bridge, const char *port, const struct ro_dst *dst,
-           const struct in6_addr *src_ip, struct ro_tuple *tuple,
-           char **errorp)
+           const struct in6_addr *src_ip, uint8_t dscp,
+           struct ro_tuple *tuple, char **errorp)
 {
     struct resolution res;
-    int error = resolve__(bridge, port, dst, src_ip, &res, errorp);
+    int error = resolve__(bridge, port, dst, src_ip, dscp, &res, errorp);
 
     *tuple = res.tuple;
     return error;
@@ -389,7 +365,7 @@ resolution_format(const struct resolution *res, const char *bridge,
     ro_dst_format(dst, ds);
     ds_put_char(ds, '\n');
     ro_tuple_format(&res->tuple, ds);
-    if (res->tuple.tnl_type != RO_TNL_NONE) {
+    if (res->tuple.tnl_type != ROCE_TNL_NONE) {
         struct ofpbuf buf;
 
         ofpbuf_init(&buf, 0);
@@ -415,7 +391,8 @@ pending_try(struct pending_resolve *p, bool last_try)
 
     p->seqno = seq_read(tnl_conf_seq);
     retval = resolve__(p->bridge, p->port, &p->dst,
-                       p->has_src ? &p->src_ip : NULL, &res, &error);
+                       p->has_src ? &p->src_ip : NULL, unixctl_dscp, &res,
+                       &error);
     if (retval == EAGAIN && !last_try) {
         free(error);
         return false;
@@ -519,7 +496,8 @@ bench_resolve_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     for (int i = 0; i < n; i++) {
         struct resolution res;
         long long int start = time_usec();
-        int retval = resolve__(argv[1], argv[2], &dst, NULL, &res, &error);
+        int retval = resolve__(argv[1], argv[2], &dst, NULL, unixctl_dscp,
+                               &res, &error);
 
         usec[i] = time_usec() - start;
         ro_tuple_destroy(&res.tuple);
@@ -549,6 +527,14 @@ ro_resolve_init(void)
     unixctl_command_register("rdma-overlay/bench-resolve",
                              "BRIDGE PORT MAC|IP|MAC@IP N", 4, 4,
                              bench_resolve_unixctl, NULL);
+}
+
+/* Sets the outer DSCP of the resolutions that the unixctl commands
+ * run. */
+void
+ro_resolve_set_dscp(uint8_t dscp)
+{
+    unixctl_dscp = dscp;
 }
 
 /* Retries the deferred resolutions whose neighbors may have changed and

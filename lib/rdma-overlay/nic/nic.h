@@ -18,7 +18,7 @@
  * Everything here runs on the main thread of ovs-vswitchd. */
 
 #include <stdint.h>
-#include "nic-provider.h"
+#include "nic/nic-provider.h"
 
 struct ds;
 struct sset;

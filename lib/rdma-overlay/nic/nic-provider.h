@@ -26,7 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "overlay.h"
+#include "nic/overlay.h"
 
 struct ds;
 
@@ -121,7 +121,5 @@ struct rdma_nic_class {
     void (*run)(struct rdma_nic *);
     void (*wait)(struct rdma_nic *);
 };
-
-extern const struct rdma_nic_class rdma_nic_soft_class;
 
 #endif /* nic-provider.h */

@@ -10,9 +10,9 @@
  * tnl_push action (VXLAN or Geneve over IPv4 or IPv6). */
 
 #include <stdint.h>
+#include "nic/overlay.h"
 #include "odp-netlink.h"
 #include "openvswitch/compiler.h"
-#include "overlay.h"
 
 char *ro_push_to_tuple(const struct ovs_action_push_tnl *, struct ro_tuple *)
     OVS_WARN_UNUSED_RESULT;

@@ -9,18 +9,20 @@
  * cannot: switching providers with state to move, and a provider whose
  * device is absent.
  *
- *   "dummy"         the soft provider under another name;
+ *   "dummy"         a copy of a real provider's class (the soft
+ *                   provider's, as the module glue registers it) under
+ *                   another name;
  *   "dummy-absent"  a provider whose 'open' always fails with ENODEV, as a
  *                   hardware provider does when its device is missing. */
 
 #include <config.h>
 
-#include "nic-dummy.h"
+#include "nic/nic-dummy.h"
 
 #include <errno.h>
 
 #include "dpif.h"
-#include "nic.h"
+#include "nic/nic.h"
 #include "sset.h"
 #include "util.h"
 
@@ -46,18 +48,20 @@ static const struct rdma_nic_class absent_class = {
 };
 
 /* Registers the test providers if the dummy datapath is enabled, i.e. if
- * ovs-vswitchd runs with --enable-dummy.  Call after option parsing. */
+ * ovs-vswitchd runs with --enable-dummy: "dummy" behaves as 'base'.  Call
+ * after option parsing. */
 void
-rdma_nic_dummy_register(void)
+rdma_nic_dummy_register(const struct rdma_nic_class *base)
 {
     static struct rdma_nic_class dummy_class;
     struct sset types = SSET_INITIALIZER(&types);
 
     dp_enumerate_types(&types);
     if (sset_contains(&types, "dummy") && !dummy_class.type) {
-        dummy_class = rdma_nic_soft_class;
+        dummy_class = *base;
         dummy_class.type = "dummy";
-        dummy_class.description = "soft provider registered for tests";
+        dummy_class.description = xasprintf("%s provider registered for "
+                                            "tests", base->type);
         rdma_nic_register(&dummy_class);
         rdma_nic_register(&absent_class);
     }

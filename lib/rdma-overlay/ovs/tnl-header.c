@@ -5,7 +5,7 @@
 
 #include <config.h>
 
-#include "tnl-header.h"
+#include "ovs/tnl-header.h"
 
 #include <netinet/ip6.h>
 #include <string.h>
@@ -16,6 +16,11 @@
 
 /* The tunnel header template of a tnl_push action, read into a tuple and
  * adjusted for RDMA.  No dependency on the bridge: unit-tested alone. */
+
+/* roce_tnl_type_from_ovs() repeats these so that the engine need not
+ * include Open vSwitch headers. */
+BUILD_ASSERT_DECL(OVS_VPORT_TYPE_VXLAN == ROCE_OVS_VPORT_TYPE_VXLAN);
+BUILD_ASSERT_DECL(OVS_VPORT_TYPE_GENEVE == ROCE_OVS_VPORT_TYPE_GENEVE);
 
 /* Fills the outer fields of 'tuple' from tnl_push action 'push' (VXLAN or
  * Geneve over IPv4 or IPv6).  Returns null on success, otherwise a
@@ -29,11 +34,8 @@ ro_push_to_tuple(const struct ovs_action_push_tnl *push,
     const struct eth_header *eth;
     size_t l3_len, l4;
 
-    if (push->tnl_type == OVS_VPORT_TYPE_VXLAN) {
-        tuple->tnl_type = RO_TNL_VXLAN;
-    } else if (push->tnl_type == OVS_VPORT_TYPE_GENEVE) {
-        tuple->tnl_type = RO_TNL_GENEVE;
-    } else {
+    tuple->tnl_type = roce_tnl_type_from_ovs(push->tnl_type);
+    if (tuple->tnl_type == ROCE_TNL_NONE) {
         return xasprintf("unsupported tunnel type %"PRIu32" (only VXLAN and "
                          "Geneve)", push->tnl_type);
     }
