@@ -296,6 +296,7 @@ roce_encap_init(struct roce_encap *e, const struct roce_encap_params *p)
     size_t n = 0;
 
     memset(e, 0, sizeof *e);
+    e->egress = p->egress;
     if (!addrs_ok(&p->ip_src, &p->ip_dst)) {
         return ROCE_ENCAP_BAD_ADDR;
     }

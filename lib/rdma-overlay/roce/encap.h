@@ -66,6 +66,12 @@ struct roce_encap_params {
     uint8_t ttl;                /* TTL or hop limit; 0 means 64. */
     uint32_t flow_label;        /* IPv6 only, 20 bits. */
     uint16_t udp_sport;         /* Flow entropy, e.g. roce_udp_sport(). */
+
+    uint32_t egress;            /* Opaque to the engine: handed to the
+                                 * 'tx_egress' callback with every frame
+                                 * built from this template, so that the
+                                 * caller knows where the frame goes
+                                 * without parsing it. */
 };
 
 /* A precomputed template.  Treat as opaque; fields are public only so that
@@ -83,6 +89,7 @@ struct roce_encap {
     bool inner_ipv6;
     uint16_t outer_sport;       /* Outer UDP source port (entropy). */
     uint32_t vni;               /* From the prefix, for diagnostics. */
+    uint32_t egress;            /* From the parameters. */
 };
 
 enum roce_encap_error {

@@ -42,7 +42,7 @@ roce_engine_create(const struct roce_engine_config *cfg)
 {
     struct roce_engine *e;
 
-    if (!cfg || !cfg->tx || cfg->max_qps > (1u << 24)
+    if (!cfg || (!cfg->tx && !cfg->tx_egress) || cfg->max_qps > (1u << 24)
         || (cfg->max_qps && cfg->max_qps < 3)) {
         errno = EINVAL;
         return NULL;
@@ -229,7 +229,11 @@ roce_engine_xmit(struct roce_engine *e, const struct roce_encap *encap,
 
     roce_count(e, qp_stats, ROCE_CTR_TX_FRAMES, 1);
     roce_count(e, qp_stats, ROCE_CTR_TX_BYTES, len);
-    e->cfg.tx(e->cfg.tx_aux, e->tx_frame, len);
+    if (e->cfg.tx_egress) {
+        e->cfg.tx_egress(e->cfg.tx_aux, e->tx_frame, len, encap->egress);
+    } else {
+        e->cfg.tx(e->cfg.tx_aux, e->tx_frame, len);
+    }
 }
 
 static bool

@@ -100,6 +100,11 @@ const char *roce_counter_name(enum roce_counter);
  * commit, with no copy. */
 typedef void roce_tx_cb(void *aux, const uint8_t *frame, size_t len);
 
+/* Transmit callback that also receives the 'egress' value of the template
+ * the frame was built from (struct roce_encap_params). */
+typedef void roce_tx_egress_cb(void *aux, const uint8_t *frame, size_t len,
+                               uint32_t egress);
+
 /* Optional zero-copy transmit: returns a buffer of at least 'size' bytes
  * in which the engine builds the next frame, or NULL to let the engine use
  * its own (then 'tx' must copy).  The engine may abandon a buffer without
@@ -122,7 +127,8 @@ struct roce_event {
 typedef void roce_event_cb(void *aux, const struct roce_event *);
 
 struct roce_engine_config {
-    roce_tx_cb *tx;             /* Required. */
+    roce_tx_cb *tx;             /* Required unless 'tx_egress' is set. */
+    roce_tx_egress_cb *tx_egress; /* Optional; replaces 'tx'. */
     roce_tx_buf_cb *tx_buf;     /* Optional. */
     void *tx_aux;               /* For 'tx' and 'tx_buf'. */
     roce_event_cb *event;       /* Optional. */

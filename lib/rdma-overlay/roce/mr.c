@@ -47,12 +47,24 @@ roce_dealloc_pd(struct roce_pd *pd)
 struct roce_mr *
 roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, int access)
 {
+    return roce_reg_mr_iova(pd, addr, length, (uintptr_t) addr, access);
+}
+
+/* Like roce_reg_mr(), but local SGEs and peers address the region by
+ * 'iova' instead of 'addr' (ibv_reg_mr_iova()): the RNIC reaches memory
+ * of another process through its own mapping at 'addr', while the owner
+ * and its peers keep using the owner's addresses. */
+struct roce_mr *
+roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length,
+                 uint64_t iova, int access)
+{
     struct roce_engine *e;
     struct roce_mr *mr;
     uint32_t slot;
 
     if (!pd || (!addr && length) || (access & ~ROCE_ACCESS_ALL)
-        || (uint64_t) (uintptr_t) addr + length < (uintptr_t) addr) {
+        || (uint64_t) (uintptr_t) addr + length < (uintptr_t) addr
+        || iova + length < iova) {
         errno = EINVAL;
         return NULL;
     }
@@ -102,7 +114,7 @@ roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, int access)
     }
     mr->pd = pd;
     mr->addr = addr;
-    mr->iova = (uintptr_t) addr;
+    mr->iova = iova;
     mr->length = length;
     mr->access = access;
     mr->key = (slot << 8) | e->mr_gen[slot]++;

@@ -27,7 +27,7 @@ struct roce_pd {
 struct roce_mr {
     struct roce_pd *pd;
     uint8_t *addr;              /* Host address of the first byte. */
-    uint64_t iova;              /* Virtual address peers use (== addr). */
+    uint64_t iova;              /* Virtual address peers use. */
     uint64_t length;
     int access;                 /* ROCE_ACCESS_*. */
     uint32_t key;               /* lkey == rkey: slot << 8 | generation. */

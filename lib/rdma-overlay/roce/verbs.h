@@ -201,6 +201,25 @@ roce_mtu_bytes(enum roce_mtu mtu)
     return mtu >= ROCE_MTU_256 && mtu <= ROCE_MTU_4096 ? 128u << mtu : 0;
 }
 
+/* Bytes a RoCEv2 packet adds to its payload at most: IPv6 header (40),
+ * UDP (8), BTH (12), RETH (16), ImmDt (4), ICRC (4). */
+#define ROCE_MAX_PKT_OVERHEAD 84
+
+/* The largest path MTU whose packets fit in an IP MTU of 'ip_mtu' bytes,
+ * or 0 if not even 256 fits. */
+static inline enum roce_mtu
+roce_mtu_fit(int ip_mtu)
+{
+    int m;
+
+    for (m = ROCE_MTU_4096; m >= ROCE_MTU_256; m--) {
+        if ((128 << m) + ROCE_MAX_PKT_OVERHEAD <= ip_mtu) {
+            return (enum roce_mtu) m;
+        }
+    }
+    return (enum roce_mtu) 0;
+}
+
 /* Attribute mask bits for roce_modify_qp() (same values as
  * enum ibv_qp_attr_mask, plus RoCE-overlay extensions from bit 24). */
 enum roce_qp_attr_mask {
@@ -300,6 +319,8 @@ int roce_dealloc_pd(struct roce_pd *);
 /* Memory regions. */
 struct roce_mr *roce_reg_mr(struct roce_pd *, void *addr, size_t length,
                             int access);
+struct roce_mr *roce_reg_mr_iova(struct roce_pd *, void *addr,
+                                 size_t length, uint64_t iova, int access);
 int roce_dereg_mr(struct roce_mr *);
 uint32_t roce_mr_lkey(const struct roce_mr *);
 uint32_t roce_mr_rkey(const struct roce_mr *);
