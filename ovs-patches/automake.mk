@@ -9,7 +9,8 @@
 
 OVS_PATCHES = \
 	ovs-patches/0001-dpif-Add-port-notifiers.patch \
-	ovs-patches/0002-bridge-Add-extension-hooks.patch
+	ovs-patches/0002-bridge-Add-extension-hooks.patch \
+	ovs-patches/0003-dpif-netdev-Add-a-receive-hook.patch
 EXTRA_DIST += $(OVS_PATCHES)
 
 OVS_SRCDIR = $(abs_top_builddir)/ovs
