@@ -34,6 +34,7 @@ TESTSUITE_AT += \
 	tests/rdma-overlay-resolve.at \
 	tests/rdma-overlay-twohost.at \
 	tests/rdma-overlay-vtep.at
+TESTSUITE_AT += tests/rdma-overlay-e2e.at
 check_PROGRAMS += tests/unit/test-overlay
 TESTS += tests/unit/test-overlay
 tests_unit_test_overlay_SOURCES = tests/unit/test-overlay.c
@@ -64,7 +65,7 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 CLEANFILES += $(TESTSUITE) tests/package.m4
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
-AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/tests
+AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/utilities:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/tests
 
 tests/package.m4: $(top_srcdir)/configure.ac
 	$(AM_V_GEN){ \
@@ -81,12 +82,14 @@ $(TESTSUITE): $(TESTSUITE_AT) tests/package.m4 ovs/.ro-patched
 	    -o $@.tmp $(srcdir)/tests/testsuite.at && mv $@.tmp $@
 
 # "make check TESTSUITEFLAGS='-k resolve -v'" narrows or details a run.
-check-local: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd
+check-local: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd \
+		utilities/ovs-rdma
 	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
 	    $(TESTSUITEFLAGS)
 
 # Runs the autotest suite only.
-check-autotest: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd
+check-autotest: $(TESTSUITE) tests/atconfig tests/atlocal vswitchd/ovs-vswitchd \
+		utilities/ovs-rdma
 	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
 	    $(TESTSUITEFLAGS)
 .PHONY: check-autotest

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "attach.h"
 #include "bridge.h"
 #include "nic/nic-dummy.h"
 #include "nic/nic.h"
@@ -58,6 +59,7 @@ void
 rdma_overlay_init(const char *remote OVS_UNUSED)
 {
     rdma_nic_register(&rdma_nic_soft_class);
+    ro_attach_init();
     rdma_nic_dummy_register(&rdma_nic_soft_class);
     ro_port_binding_init();
 
@@ -77,6 +79,7 @@ rdma_overlay_init(const char *remote OVS_UNUSED)
 void
 rdma_overlay_exit(void)
 {
+    ro_attach_exit();
     ro_overlay_exit(nic);
     ro_port_binding_exit(nic);
     rdma_nic_close(nic);
@@ -97,6 +100,9 @@ switch_nic(struct rdma_nic *new)
     nic = new;
     ro_overlay_nic_changed(old, new);
     ro_port_binding_nic_changed(old, new);
+    /* The DCNs' objects live in the old instance's engine: detach them
+     * before it goes. */
+    ro_attach_nic_changed(new);
     rdma_nic_close(old);
     VLOG_DBG("RDMA NIC provider is now %s", rdma_nic_type(new));
 }
@@ -168,7 +174,7 @@ config_errors(void)
 static void
 check_status(bool reconfigured)
 {
-    uint64_t seq = ro_port_binding_status_seq();
+    uint64_t seq = ro_port_binding_status_seq() + ro_attach_status_seq();
     bool changed = seq != last_status_seq;
 
     if (reconfigured) {
@@ -199,6 +205,10 @@ rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg)
     update_nic();
     ro_port_binding_reconfigure(cfg, nic);
     ro_overlay_reconfigure(nic, rdma_overlay_dscp());
+    ro_attach_set_dscp(rdma_overlay_dscp());
+    /* DCN sockets exist (and show in Interface status) by the time
+     * ovs-vsctl returns. */
+    ro_attach_run();
     check_status(true);
 }
 
@@ -210,6 +220,7 @@ rdma_overlay_run(void)
     }
     ro_overlay_run(nic);
     rdma_nic_run(nic);
+    ro_attach_run();
     check_status(false);
 }
 
@@ -219,6 +230,7 @@ rdma_overlay_wait(void)
     ro_port_binding_wait();
     ro_overlay_wait();
     rdma_nic_wait(nic);
+    ro_attach_wait();
 }
 
 /* Adds the rdma_overlay* keys to the status of 'iface' (see
@@ -228,6 +240,7 @@ rdma_overlay_get_iface_status(const struct ovsrec_interface *iface,
                               struct smap *status)
 {
     ro_port_binding_get_status(iface, status);
+    ro_attach_get_status(iface, status);
     if (last_config_errors && smap_get(status, "rdma_overlay")) {
         smap_replace(status, "rdma_overlay_config_error",
                      last_config_errors);

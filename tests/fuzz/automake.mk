@@ -89,3 +89,17 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-transport/seed-21 \
 	tests/fuzz/corpus-transport/seed-22 \
 	tests/fuzz/corpus-transport/seed-23
+
+# The DCN control-message decoder (dcn/msg.c): the first code that
+# touches what a DCN sends.
+FUZZ_TARGETS += tests/fuzz/fuzz-dcn-msg
+EXTRA_DIST += \
+	tests/fuzz/fuzz-dcn-msg.c \
+	tests/fuzz/corpus-dcn-msg/connect \
+	tests/fuzz/corpus-dcn-msg/create_cq \
+	tests/fuzz/corpus-dcn-msg/create_qp \
+	tests/fuzz/corpus-dcn-msg/hello \
+	tests/fuzz/corpus-dcn-msg/listen \
+	tests/fuzz/corpus-dcn-msg/modify \
+	tests/fuzz/corpus-dcn-msg/reg_mr \
+	tests/fuzz/corpus-dcn-msg/resolve

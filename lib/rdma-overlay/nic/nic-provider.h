@@ -29,6 +29,9 @@
 #include "nic/overlay.h"
 
 struct ds;
+struct roce_encap;
+struct roce_engine;
+struct roce_rx_tuple;
 
 /* What a provider can do. */
 struct rdma_nic_caps {
@@ -109,9 +112,27 @@ struct rdma_nic_class {
     int (*qp_unbind)(struct rdma_nic *, uint32_t qpn);
     int (*qp_rebind)(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
 
+    /* The RoCEv2 engine in which the DCNs' verbs objects (PDs, MRs, CQs,
+     * QPs) of this NIC live, for providers that run one (may be null, or
+     * return null: then DCNs cannot attach to this provider's ports).
+     * QPNs passed to 'qp_bind' are the engine's. */
+    struct roce_engine *(*engine)(struct rdma_nic *);
+
+    /* Stores in 'encap' and 'rx' the transmit template and the receive
+     * tuple the NIC built for programmed connection 'conn_id', for
+     * datagrams that the host itself sends on the connection's path (the
+     * CM's MADs to the peer's QP1).  May be null. */
+    int (*conn_encap)(struct rdma_nic *, uint32_t conn_id,
+                      struct roce_encap *encap, struct roce_rx_tuple *rx);
+
     /* Appends provider-specific counters and state to 'ds' as "name: value"
      * lines (may be null). */
     void (*format_stats)(const struct rdma_nic *, struct ds *ds);
+
+    /* Appends the data path's counters to 'ds' as "name: value" lines:
+     * frames claimed and sent, and every reason a received frame was
+     * dropped (may be null). */
+    void (*format_datapath)(const struct rdma_nic *, struct ds *ds);
 
     /* Appends the provider's own view of its tables to 'ds' (may be null).
      * Used by tests to prove what the provider actually holds. */

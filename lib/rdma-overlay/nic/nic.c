@@ -381,6 +381,24 @@ rdma_nic_qp_rebind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
     NIC_ID_OP(nic, qp_rebind, qp_rebinds, "QP", qpn, qpn, conn_id);
 }
 
+/* Returns the software engine of 'nic' (which may be NULL), or NULL if it
+ * runs none. */
+struct roce_engine *
+rdma_nic_engine(struct rdma_nic *nic)
+{
+    return nic && nic->class->engine ? nic->class->engine(nic) : NULL;
+}
+
+/* Stores the templates of programmed connection 'conn_id' of 'nic' in
+ * 'encap' and 'rx'.  Returns 0 or a positive errno value. */
+int
+rdma_nic_conn_encap(struct rdma_nic *nic, uint32_t conn_id,
+                    struct roce_encap *encap, struct roce_rx_tuple *rx)
+{
+    NIC_CHECK(nic, conn_encap);
+    return nic->class->conn_encap(nic, conn_id, encap, rx);
+}
+
 /* Gives 'nic' (which may be NULL) a chance to do periodic work. */
 void
 rdma_nic_run(struct rdma_nic *nic)
@@ -457,6 +475,10 @@ rdma_nic_format_stats(const struct rdma_nic *nic, struct ds *ds)
 #undef S
     if (nic->class->format_stats) {
         nic->class->format_stats(nic, ds);
+    }
+    if (nic->class->format_datapath) {
+        ds_put_cstr(ds, "datapath:\n");
+        nic->class->format_datapath(nic, ds);
     }
 }
 

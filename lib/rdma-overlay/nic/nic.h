@@ -53,6 +53,9 @@ int rdma_nic_conn_unprogram(struct rdma_nic *, uint32_t conn_id);
 int rdma_nic_qp_bind(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
 int rdma_nic_qp_unbind(struct rdma_nic *, uint32_t qpn);
 int rdma_nic_qp_rebind(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
+struct roce_engine *rdma_nic_engine(struct rdma_nic *);
+int rdma_nic_conn_encap(struct rdma_nic *, uint32_t conn_id,
+                        struct roce_encap *, struct roce_rx_tuple *);
 
 void rdma_nic_run(struct rdma_nic *);
 void rdma_nic_wait(struct rdma_nic *);

@@ -84,6 +84,9 @@ ro_binding_clone(struct ro_binding *dst, const struct ro_binding *src)
     dst->macs = (src->n_macs
                  ? xmemdup(src->macs, src->n_macs * sizeof *src->macs)
                  : NULL);
+    dst->ips = (src->n_ips
+                ? xmemdup(src->ips, src->n_ips * sizeof *src->ips)
+                : NULL);
 }
 
 /* Frees what 'binding' owns (not 'binding' itself). */
@@ -95,6 +98,7 @@ ro_binding_destroy(struct ro_binding *binding)
         free(binding->port);
         free(binding->type);
         free(binding->macs);
+        free(binding->ips);
         memset(binding, 0, sizeof *binding);
     }
 }
@@ -150,6 +154,8 @@ ro_tuple_clone(struct ro_tuple *dst, const struct ro_tuple *src)
 {
     *dst = *src;
     dst->egress_name = nullable_xstrdup(src->egress_name);
+    dst->dp_type = nullable_xstrdup(src->dp_type);
+    dst->dp_name = nullable_xstrdup(src->dp_name);
 }
 
 /* Frees what 'tuple' owns (not 'tuple' itself). */
@@ -158,7 +164,9 @@ ro_tuple_destroy(struct ro_tuple *tuple)
 {
     if (tuple) {
         free(tuple->egress_name);
-        tuple->egress_name = NULL;
+        free(tuple->dp_type);
+        free(tuple->dp_name);
+        tuple->egress_name = tuple->dp_type = tuple->dp_name = NULL;
     }
 }
 
@@ -182,6 +190,8 @@ ro_tuple_equal(const struct ro_tuple *a, const struct ro_tuple *b)
             && a->tnl_port == b->tnl_port
             && a->egress_port == b->egress_port
             && nullable_string_is_equal(a->egress_name, b->egress_name)
+            && nullable_string_is_equal(a->dp_type, b->dp_type)
+            && nullable_string_is_equal(a->dp_name, b->dp_name)
             && a->header_len == b->header_len
             && !memcmp(a->header, b->header,
                        MIN(a->header_len, sizeof a->header))
@@ -193,6 +203,26 @@ ro_tuple_equal(const struct ro_tuple *a, const struct ro_tuple *b)
             && a->vlan == b->vlan
             && a->inner_ttl == b->inner_ttl
             && a->mtu == b->mtu);
+}
+
+/* Appends a one-line summary of 'tuple' to 'ds': for an overlay, the tunnel
+ * type, VNI, the outer source and destination VTEPs and the DSCP; for
+ * plain RoCEv2, "plain"; then the MTU and the egress port. */
+void
+ro_tuple_format_summary(const struct ro_tuple *tuple, struct ds *ds)
+{
+    if (tuple->tnl_type != ROCE_TNL_NONE) {
+        ds_put_format(ds, "%s vni=%"PRIu32" ",
+                      roce_tnl_type_name(tuple->tnl_type), tuple->vni);
+        ro_format_ip(&tuple->outer_src_ip, ds);
+        ds_put_cstr(ds, "->");
+        ro_format_ip(&tuple->outer_dst_ip, ds);
+        ds_put_format(ds, " dscp=%"PRIu8, tuple->dscp);
+    } else {
+        ds_put_cstr(ds, "plain");
+    }
+    ds_put_format(ds, " mtu=%"PRIu16" egress=%s", tuple->mtu,
+                  tuple->egress_name ? tuple->egress_name : "-");
 }
 
 /* Formats 'ip', an IPv4-mapped or IPv6 address, as OVS prints either, or

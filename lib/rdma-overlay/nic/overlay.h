@@ -63,6 +63,11 @@ struct ro_binding {
     ofp_port_t ofp_port;
     struct eth_addr *macs;      /* DCN MAC(s) known for this port. */
     size_t n_macs;
+    struct in6_addr *ips;       /* DCN IP(s) (IPv4-mapped), as configured
+                                 * in other_config:rdma-overlay-ip. */
+    size_t n_ips;
+    int mtu;                    /* The port's MTU, 0 if unknown. */
+    unsigned int socket_mode;   /* Permissions of the port's DCN socket. */
 };
 
 void ro_binding_clone(struct ro_binding *dst, const struct ro_binding *src);
@@ -127,6 +132,8 @@ struct ro_tuple {
     odp_port_t tnl_port;             /* Datapath tunnel port. */
     odp_port_t egress_port;          /* Underlay port the frames leave by. */
     char *egress_name;
+    char *dp_type;                   /* Datapath 'egress_port' belongs to */
+    char *dp_name;                   /* (dpif type and base name). */
     uint8_t header[RO_TUPLE_MAX_HEADER];
     uint32_t header_len;
 
@@ -146,6 +153,7 @@ void ro_tuple_clone(struct ro_tuple *dst, const struct ro_tuple *src);
 void ro_tuple_destroy(struct ro_tuple *);
 bool ro_tuple_equal(const struct ro_tuple *, const struct ro_tuple *);
 void ro_tuple_format(const struct ro_tuple *, struct ds *);
+void ro_tuple_format_summary(const struct ro_tuple *, struct ds *);
 
 /* Formats an IPv4-mapped or IPv6 address the way OVS prints either. */
 void ro_format_ip(const struct in6_addr *, struct ds *);

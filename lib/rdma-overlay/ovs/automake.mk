@@ -7,7 +7,9 @@
 #
 #   overlay-map   entry points for the module glue: ties the tables and
 #                 resolution to the main loop
-#   resolve       the tuple of one connection (rdma-overlay/resolve)
+#   resolve, rx-verdict
+#                 the tuple of one connection (rdma-overlay/resolve);
+#                 where the bridge delivers a received frame
 #   mapping       the MAC->VTEP mapping table and its static entries
 #   vtep          the VTEP table;
 #   port-binding  the RDMA-enabled ports bound to datapaths
@@ -29,6 +31,8 @@ lib_rdma_overlay_librdma_overlay_la_SOURCES += \
 	lib/rdma-overlay/ovs/port-binding.h \
 	lib/rdma-overlay/ovs/resolve.c \
 	lib/rdma-overlay/ovs/resolve.h \
+	lib/rdma-overlay/ovs/rx-verdict.c \
+	lib/rdma-overlay/ovs/rx-verdict.h \
 	lib/rdma-overlay/ovs/tnl-header.c \
 	lib/rdma-overlay/ovs/tnl-header.h \
 	lib/rdma-overlay/ovs/vtep.c \

@@ -56,6 +56,40 @@ parse_macs(const char *value, struct ro_iface_settings *s)
     return ok;
 }
 
+/* Parses 'value', IPv4 and IPv6 addresses separated by commas or spaces,
+ * into 's->ips' (IPv4-mapped).  Returns false if a member is not a
+ * unicast address or there are too many. */
+static bool
+parse_ips(const char *value, struct ro_iface_settings *s)
+{
+    char *copy = xstrdup(value);
+    char *save = NULL;
+    bool ok = true;
+
+    for (char *tok = strtok_r(copy, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        struct in6_addr ip;
+        ovs_be32 ip4;
+
+        if (ip_parse(tok, &ip4)) {
+            in6_addr_set_mapped_ipv4(&ip, ip4);
+            ok = ip4 && !ip_is_multicast(ip4) && ip4 != htonl(0xffffffff);
+        } else if (ipv6_parse(tok, &ip)) {
+            ok = !ipv6_addr_is_multicast(&ip) && ipv6_addr_is_set(&ip);
+        } else {
+            ok = false;
+        }
+        if (!ok || s->n_ips >= RO_MAX_DCN_IPS) {
+            ok = false;
+            break;
+        }
+        s->ips = xrealloc(s->ips, (s->n_ips + 1) * sizeof *s->ips);
+        s->ips[s->n_ips++] = ip;
+    }
+    free(copy);
+    return ok;
+}
+
 /* Parses the keys of Interface other_config 'other_config' into 's', which
  * the caller must later free with ro_iface_settings_destroy().  On an
  * invalid value 's->enabled' is false and 's->error' says why. */
@@ -65,8 +99,11 @@ ro_iface_settings_parse(const struct smap *other_config,
 {
     const char *value = smap_get(other_config, "rdma-overlay");
     const char *macs = smap_get(other_config, "rdma-overlay-mac");
+    const char *ips = smap_get(other_config, "rdma-overlay-ip");
+    const char *mode = smap_get(other_config, "rdma-overlay-socket-mode");
 
     memset(s, 0, sizeof *s);
+    s->socket_mode = RO_DEFAULT_SOCKET_MODE;
     s->set = value != NULL;
     if (!value) {
         return;
@@ -88,6 +125,28 @@ ro_iface_settings_parse(const struct smap *other_config,
         s->error = xasprintf("invalid other_config:rdma-overlay-mac \"%s\" "
                              "(expected unicast Ethernet addresses separated "
                              "by commas)", macs);
+        return;
+    }
+    if (ips && !parse_ips(ips, s)) {
+        s->enabled = false;
+        s->error = xasprintf("invalid other_config:rdma-overlay-ip \"%s\" "
+                             "(expected at most %d unicast IPv4 or IPv6 "
+                             "addresses separated by commas)", ips,
+                             RO_MAX_DCN_IPS);
+        return;
+    }
+    if (mode) {
+        char *end;
+        unsigned long m = strtoul(mode, &end, 8);
+
+        if (!*mode || *end || m > 0777) {
+            s->enabled = false;
+            s->error = xasprintf("invalid other_config:rdma-overlay-socket-"
+                                 "mode \"%s\" (expected octal permissions "
+                                 "such as 0660)", mode);
+            return;
+        }
+        s->socket_mode = m;
     }
 }
 
@@ -96,6 +155,7 @@ void
 ro_iface_settings_destroy(struct ro_iface_settings *s)
 {
     free(s->macs);
+    free(s->ips);
     free(s->error);
     memset(s, 0, sizeof *s);
 }

@@ -191,7 +191,11 @@ bindings_equal(const struct ro_binding *a, const struct ro_binding *b)
             && a->odp_port == b->odp_port
             && a->ofp_port == b->ofp_port
             && a->n_macs == b->n_macs
-            && !memcmp(a->macs, b->macs, a->n_macs * sizeof *a->macs));
+            && !memcmp(a->macs, b->macs, a->n_macs * sizeof *a->macs)
+            && a->n_ips == b->n_ips
+            && !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips)
+            && a->mtu == b->mtu
+            && a->socket_mode == b->socket_mode);
 }
 
 static int
@@ -453,6 +457,15 @@ ro_port_compute_binding(const struct ro_port *p, struct learned_cache *cache,
     }
     binding_add_learned_macs(b, learned_cache_get(cache, p->bridge,
                                                   ofproto));
+    if (p->settings.n_ips) {
+        b->ips = xmemdup(p->settings.ips,
+                         p->settings.n_ips * sizeof *p->settings.ips);
+        b->n_ips = p->settings.n_ips;
+    }
+    if (netdev_get_mtu(ofport->netdev, &b->mtu)) {
+        b->mtu = 0;
+    }
+    b->socket_mode = p->settings.socket_mode;
 
     dpif_port_destroy(&dpif_port);
     ofproto_port_destroy(&op);
@@ -707,6 +720,16 @@ ro_port_binding_find(const char *bridge, const char *port)
 
     return (p && p->bound && !strcmp(p->bridge, bridge)
             ? &p->binding : NULL);
+}
+
+/* Returns the binding of bound port 'port' of any bridge (Interface names
+ * are unique across bridges), or NULL. */
+const struct ro_binding *
+ro_port_binding_find_port(const char *port)
+{
+    const struct ro_port *p = ro_port_find(port);
+
+    return p && p->bound ? &p->binding : NULL;
 }
 
 static int

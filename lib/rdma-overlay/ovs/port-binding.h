@@ -50,6 +50,7 @@ void ro_port_binding_nic_changed(struct rdma_nic *old, struct rdma_nic *new);
  * or ro_port_binding_run(). */
 const struct ro_binding *ro_port_binding_find(const char *bridge,
                                               const char *port);
+const struct ro_binding *ro_port_binding_find_port(const char *port);
 size_t ro_port_binding_get_all(const struct ro_binding ***bindingsp);
 bool ro_binding_has_mac(const struct ro_binding *, struct eth_addr);
 

@@ -206,6 +206,8 @@ resolve__(const char *br_name, const char *port_name,
                       : src_ip && !IN6_IS_ADDR_V4MAPPED(src_ip),
                       &res->flow);
     ro_xlate_probe(ofproto, &res->flow, true, &probe);
+    tuple->dp_type = xstrdup(dpif_type(ofproto->backer->dpif));
+    tuple->dp_name = xstrdup(dpif_base_name(ofproto->backer->dpif));
 
     if (!ro_vtep_count_bridge(br_name)) {
         /* Not on an overlay: plain RoCEv2 source information. */

@@ -290,6 +290,23 @@ ro_vtep_count_bridge(const char *bridge)
     return n;
 }
 
+/* Stores in '*vtepsp' an array (the caller frees it) of every VTEP and
+ * returns how many there are. */
+size_t
+ro_vtep_get_all(const struct ro_vtep ***vtepsp)
+{
+    const struct ro_vtep **v = xmalloc((hmap_count(&vteps) + 1)
+                                       * sizeof *v);
+    const struct vtep_node *node;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (node, hmap_node, &vteps) {
+        v[n++] = &node->vtep;
+    }
+    *vtepsp = v;
+    return n;
+}
+
 /* Returns the VTEP of 'bridge' that a tnl_push of 'type' to UDP port
  * 'dst_port', remote IP 'remote_ip' and VNI 'vni' went through, preferring
  * a fixed remote IP and key over 'flow' ones, or null if none matches.  Used

@@ -24,6 +24,7 @@ void ro_vtep_table_replay(struct rdma_nic *old, struct rdma_nic *new);
 
 const struct ro_vtep *ro_vtep_find(const char *bridge, const char *port);
 size_t ro_vtep_count_bridge(const char *bridge);
+size_t ro_vtep_get_all(const struct ro_vtep ***vtepsp);
 const struct ro_vtep *ro_vtep_match_push(const char *bridge,
                                          enum roce_tnl_type,
                                          uint16_t dst_port,

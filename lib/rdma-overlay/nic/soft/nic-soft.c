@@ -7,8 +7,11 @@
  *
  * This file keeps the tables the software RNIC works from: bound ports,
  * VTEPs, the MAC->VTEP mapping table, the overlay tuple of each connection
- * and which connection each QP encapsulates with.  The RoCEv2 engine
- * (lib/rdma-overlay/roce/) consumes them.
+ * and which connection each QP encapsulates with.  Its data path
+ * (soft-dp.h) runs the RoCEv2 engine (lib/rdma-overlay/roce/): programming
+ * a connection builds the engine's transmit template and receive tuple
+ * from the tuple (tuple-encap.h) with the connection's egress, and
+ * binding a QP gives the engine's QP of that number both.
  *
  * Table semantics, which tests rely on: adding an entry whose key exists
  * fails with EEXIST and deleting a missing one with ENOENT (the extension
@@ -29,12 +32,20 @@
 #include "hash.h"
 #include "nic/intern.h"
 #include "nic/nic.h"
+#include "nic/soft/soft-dp.h"
+#include "nic/soft/tuple-encap.h"
+#include "odp-util.h"
+#include "roce/encap.h"
+#include "roce/engine.h"
+#include "roce/verbs.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_nic_soft);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 /* Table bounds advertised as capabilities.  QP numbers are 24-bit; 64 Ki
  * QPs and 1 Mi mappings are far beyond what one host's DCNs use and keep
@@ -66,6 +77,9 @@ struct soft_conn {
     uint32_t id;
     struct ro_tuple tuple;
     uint32_t n_qps;             /* QPs bound to this connection. */
+    struct roce_encap encap;    /* Built from 'tuple'. */
+    struct roce_rx_tuple rx;
+    uint32_t egress;            /* soft_dp egress id, 0 if none. */
 };
 
 struct soft_qp {
@@ -81,6 +95,7 @@ struct soft_nic {
     struct hmap mappings;
     struct hmap conns;
     struct hmap qps;
+    struct soft_dp *dp;         /* Null if the engine could not start. */
 };
 
 static int soft_open(const char *, struct rdma_nic **, char **);
@@ -108,10 +123,17 @@ hash_mapping(const char *bridge, const char *port, struct eth_addr mac)
 
 static int
 soft_open(const char *name OVS_UNUSED, struct rdma_nic **nicp,
-          char **errorp OVS_UNUSED)
+          char **errorp)
 {
     struct soft_nic *soft = xzalloc(sizeof *soft);
 
+    soft->dp = soft_dp_create();
+    if (!soft->dp) {
+        *errorp = xasprintf("cannot start the RoCEv2 engine: %s",
+                            ovs_strerror(errno));
+        free(soft);
+        return ENOMEM;
+    }
     hmap_init(&soft->bindings);
     hmap_init(&soft->vteps);
     hmap_init(&soft->mappings);
@@ -139,6 +161,7 @@ soft_close(struct rdma_nic *nic)
         free(sq);
     }
     HMAP_FOR_EACH_POP (sc, node, &soft->conns) {
+        soft_dp_egress_unref(soft->dp, sc->egress);
         ro_tuple_destroy(&sc->tuple);
         free(sc);
     }
@@ -158,13 +181,14 @@ soft_close(struct rdma_nic *nic)
     hmap_destroy(&soft->mappings);
     hmap_destroy(&soft->vteps);
     hmap_destroy(&soft->bindings);
+    soft_dp_destroy(soft->dp);
     free(soft);
 }
 
 /* The software RNIC builds every frame from the header template OVS's own
  * translation produced, so it handles whatever tunnel type and underlay
- * family that template has.  Receive-side validation arrives with the
- * RoCEv2 engine; until then it is not claimed. */
+ * family that template has, and its engine checks every received frame
+ * against the receiving QP's bound tuple before it touches memory. */
 static void
 soft_get_caps(const struct rdma_nic *nic OVS_UNUSED,
               struct rdma_nic_caps *caps)
@@ -173,7 +197,7 @@ soft_get_caps(const struct rdma_nic *nic OVS_UNUSED,
     caps->geneve = true;
     caps->ipv6_underlay = true;
     caps->plain_roce = true;
-    caps->rx_validation = false;
+    caps->rx_validation = true;
     caps->mapping_table = true;
     caps->max_qps = SOFT_MAX_QPS;
     caps->max_mappings = SOFT_MAX_MAPPINGS;
@@ -373,25 +397,81 @@ soft_conn_find(const struct soft_nic *soft, uint32_t id)
     return NULL;
 }
 
+/* Gives engine QP 'qpn', if the engine has one, the templates of 'sc'. */
+static int
+soft_qp_apply(struct soft_nic *soft, uint32_t qpn,
+              const struct soft_conn *sc)
+{
+    struct roce_qp *qp = roce_engine_find_qp(soft_dp_engine(soft->dp), qpn);
+    struct roce_qp_attr a;
+
+    if (!qp) {
+        /* Bound by number only (a QP of another engine, or tests). */
+        return 0;
+    }
+    memset(&a, 0, sizeof a);
+    a.encap = &sc->encap;
+    a.rx_tuple = sc->rx;
+    return roce_modify_qp(qp, &a, ROCE_QP_AV | ROCE_QP_RX_TUPLE);
+}
+
 static int
 soft_conn_program(struct rdma_nic *nic, uint32_t conn_id,
                   const struct ro_tuple *t)
 {
     struct soft_nic *soft = soft_nic_cast(nic);
     struct soft_conn *sc = soft_conn_find(soft, conn_id);
+    struct roce_encap encap;
+    uint32_t egress = 0;
+    struct soft_qp *sq;
+    char *error;
 
     if (t->header_len > sizeof t->header) {
         return EINVAL;
     }
+    if (ro_tuple_to_encap(t, &encap, &error)) {
+        VLOG_WARN_RL(&rl, "connection %"PRIu32": %s", conn_id, error);
+        free(error);
+        return EINVAL;
+    }
+    if (t->dp_type && t->dp_name && t->egress_port != ODPP_NONE) {
+        egress = soft_dp_egress_ref(soft->dp, t->dp_type, t->dp_name,
+                                    t->egress_port);
+    }
+    encap.egress = egress;
     if (sc) {
         /* Reprogramming replaces the tuple; bound QPs follow it. */
         ro_tuple_destroy(&sc->tuple);
+        soft_dp_egress_unref(soft->dp, sc->egress);
     } else {
         sc = xzalloc(sizeof *sc);
         sc->id = conn_id;
         hmap_insert(&soft->conns, &sc->node, hash_int(conn_id, 0));
     }
     ro_tuple_clone(&sc->tuple, t);
+    sc->encap = encap;
+    ro_tuple_to_rx(t, &sc->rx);
+    sc->egress = egress;
+    HMAP_FOR_EACH (sq, node, &soft->qps) {
+        if (sq->conn == sc) {
+            soft_qp_apply(soft, sq->qpn, sc);
+        }
+    }
+    return 0;
+}
+
+static int
+soft_conn_encap(struct rdma_nic *nic, uint32_t conn_id,
+                struct roce_encap *encap, struct roce_rx_tuple *rx)
+{
+    struct soft_nic *soft = soft_nic_cast(nic);
+    struct soft_conn *sc = soft_conn_find(soft, conn_id);
+
+    if (!sc) {
+        return ENOENT;
+    }
+    *encap = sc->encap;
+    *rx = sc->rx;
     return 0;
 }
 
@@ -408,6 +488,7 @@ soft_conn_unprogram(struct rdma_nic *nic, uint32_t conn_id)
         return EBUSY;
     }
     hmap_remove(&soft->conns, &sc->node);
+    soft_dp_egress_unref(soft->dp, sc->egress);
     ro_tuple_destroy(&sc->tuple);
     free(sc);
     return 0;
@@ -432,6 +513,7 @@ soft_qp_bind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
     struct soft_nic *soft = soft_nic_cast(nic);
     struct soft_conn *sc = soft_conn_find(soft, conn_id);
     struct soft_qp *sq;
+    int error;
 
     if (qpn >= (1u << 24)) {
         return EINVAL;
@@ -444,6 +526,10 @@ soft_qp_bind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
     }
     if (hmap_count(&soft->qps) >= SOFT_MAX_QPS) {
         return ENOSPC;
+    }
+    error = soft_qp_apply(soft, qpn, sc);
+    if (error) {
+        return error;
     }
     sq = xzalloc(sizeof *sq);
     sq->qpn = qpn;
@@ -474,9 +560,14 @@ soft_qp_rebind(struct rdma_nic *nic, uint32_t qpn, uint32_t conn_id)
     struct soft_nic *soft = soft_nic_cast(nic);
     struct soft_qp *sq = soft_qp_find(soft, qpn);
     struct soft_conn *sc = soft_conn_find(soft, conn_id);
+    int error;
 
     if (!sq || !sc) {
         return ENOENT;
+    }
+    error = soft_qp_apply(soft, qpn, sc);
+    if (error) {
+        return error;
     }
     sq->conn->n_qps--;
     sq->conn = sc;
@@ -676,6 +767,30 @@ soft_format_stats(const struct rdma_nic *nic, struct ds *ds)
                   hmap_count(&soft->qps));
 }
 
+static void
+soft_format_datapath(const struct rdma_nic *nic, struct ds *ds)
+{
+    soft_dp_format_stats(soft_nic_cast(nic)->dp, ds);
+}
+
+static struct roce_engine *
+soft_engine(struct rdma_nic *nic)
+{
+    return soft_dp_engine(soft_nic_cast(nic)->dp);
+}
+
+static void
+soft_run(struct rdma_nic *nic)
+{
+    soft_dp_run(soft_nic_cast(nic)->dp);
+}
+
+static void
+soft_wait(struct rdma_nic *nic)
+{
+    soft_dp_wait(soft_nic_cast(nic)->dp);
+}
+
 const struct rdma_nic_class rdma_nic_soft_class = {
     .type = "soft",
     .description = "software RNIC inside ovs-vswitchd",
@@ -694,6 +809,11 @@ const struct rdma_nic_class rdma_nic_soft_class = {
     .qp_bind = soft_qp_bind,
     .qp_unbind = soft_qp_unbind,
     .qp_rebind = soft_qp_rebind,
+    .engine = soft_engine,
+    .conn_encap = soft_conn_encap,
     .format_stats = soft_format_stats,
+    .format_datapath = soft_format_datapath,
     .format_tables = soft_format_tables,
+    .run = soft_run,
+    .wait = soft_wait,
 };

@@ -1,0 +1,144 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma-overlay authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+
+#include <config.h>
+#include "ovs/rx-verdict.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "nic/overlay.h"
+#include "ofproto/ofproto-dpif.h"
+#include "ofproto/ofproto-dpif-xlate.h"
+#include "openvswitch/dynamic-string.h"
+#include "ovs/port-binding.h"
+#include "ovs/vtep.h"
+#include "ovs/xlate-probe.h"
+#include "packets.h"
+#include "roce/frame.h"
+#include "util.h"
+
+/* Builds the flow of decapsulated frame 'f' as it arrives on the datapath
+ * tunnel port of 'vtep' (if 'ofp_in_port' is OFPP_NONE: before the port is
+ * mapped to an OpenFlow one) or on OpenFlow port 'ofp_in_port'. */
+static void
+rx_flow(const struct roce_frame *f, const struct ro_vtep *vtep,
+        ofp_port_t ofp_in_port, struct flow *flow)
+{
+    struct eth_addr src, dst;
+    bool ipv6 = f->inner.ip_version == 6;
+
+    memcpy(src.ea, f->inner.eth_src, ETH_ADDR_LEN);
+    memcpy(dst.ea, f->inner.eth_dst, ETH_ADDR_LEN);
+    ro_synthetic_flow(ofp_in_port, src, dst, &f->inner.ip_src,
+                      &f->inner.ip_dst, ipv6, flow);
+    flow->tp_src = htons(f->inner.udp_src);
+    flow->nw_ttl = f->inner.ttl;
+    if (ofp_in_port == OFPP_NONE) {
+        /* 'in_port' is a union of the two port numbers. */
+        flow->in_port.odp_port = vtep->odp_port;
+    }
+    if (IN6_IS_ADDR_V4MAPPED(&f->outer.ip_src)) {
+        flow->tunnel.ip_src = in6_addr_get_mapped_ipv4(&f->outer.ip_src);
+        flow->tunnel.ip_dst = in6_addr_get_mapped_ipv4(&f->outer.ip_dst);
+    } else {
+        flow->tunnel.ipv6_src = f->outer.ip_src;
+        flow->tunnel.ipv6_dst = f->outer.ip_dst;
+    }
+    flow->tunnel.tun_id = htonll(f->vni);
+    flow->tunnel.flags = FLOW_TNL_F_KEY;
+    flow->tunnel.ip_tos = f->outer.dscp << 2 | f->outer.ecn;
+    flow->tunnel.ip_ttl = f->outer.ttl;
+    flow->tunnel.tp_src = htons(f->outer.udp_src);
+    flow->tunnel.tp_dst = htons(f->outer.udp_dst);
+}
+
+/* Finds the RDMA-enabled port that the bridge's translation delivers the
+ * decapsulated frame 'f' to.  On success stores its bridge and port names
+ * in '*bridgep' and '*portp' (the caller frees them) and returns 0;
+ * otherwise returns a positive errno value and a one-line reason in
+ * '*errorp'. */
+int
+ro_rx_deliver(const struct roce_frame *f, char **bridgep, char **portp,
+              char **errorp)
+{
+    const struct ro_vtep **vteps;
+    size_t n, i;
+
+    *bridgep = *portp = *errorp = NULL;
+    if (f->tnl_type == ROCE_TNL_NONE) {
+        *errorp = xstrdup("not an overlay frame");
+        return EOPNOTSUPP;
+    }
+    n = ro_vtep_get_all(&vteps);
+    for (i = 0; i < n; i++) {
+        const struct ro_vtep *v = vteps[i];
+        const struct ro_binding *b = NULL;
+        struct ofproto_dpif *ofproto, *owner;
+        ofp_port_t ofp_in_port;
+        struct ro_probe probe;
+        struct flow flow;
+        char *err = NULL;
+        size_t n_outputs, n_pushes;
+        int xlate_error;
+
+        if (v->type != f->tnl_type || v->dst_port != f->outer.udp_dst) {
+            continue;
+        }
+        ofproto = ofproto_dpif_lookup_by_name(v->bridge);
+        if (!ofproto) {
+            continue;
+        }
+        /* Which OpenFlow tunnel port receives it (remote_ip, key,
+         * local_ip), exactly as the datapath's upcall would map it. */
+        rx_flow(f, v, OFPP_NONE, &flow);
+        owner = xlate_lookup_ofproto(ofproto->backer, &flow, &ofp_in_port,
+                                     &err);
+        free(err);
+        if (!owner || owner != ofproto) {
+            continue;
+        }
+        rx_flow(f, v, ofp_in_port, &flow);
+        ro_xlate_probe(ofproto, &flow, false, &probe);
+        n_outputs = probe.n_outputs;
+        n_pushes = probe.n_pushes;
+        xlate_error = probe.xlate_error;
+        if (probe.n_outputs == 1 && !probe.n_pushes) {
+            const struct ro_binding **bindings;
+            size_t nb = ro_port_binding_get_all(&bindings), j;
+
+            for (j = 0; j < nb; j++) {
+                if (!strcmp(bindings[j]->bridge, v->bridge)
+                    && bindings[j]->odp_port == probe.outputs[0].port) {
+                    b = bindings[j];
+                    break;
+                }
+            }
+            free(bindings);
+        }
+        ro_probe_destroy(&probe);
+        if (b) {
+            *bridgep = xstrdup(b->bridge);
+            *portp = xstrdup(b->port);
+            free(vteps);
+            return 0;
+        }
+        *errorp = xasprintf("%s: translation of the frame from tunnel port "
+                            "%"PRIu16" (VNI %"PRIu32") does not deliver it "
+                            "to exactly one RDMA-enabled port (%"PRIuSIZE
+                            " outputs, %"PRIuSIZE" tunnel outputs%s%s)",
+                            v->bridge, ofp_to_u16(ofp_in_port), f->vni,
+                            n_outputs, n_pushes,
+                            xlate_error ? ", " : "",
+                            xlate_error ? xlate_strerror(xlate_error) : "");
+        free(vteps);
+        return EHOSTUNREACH;
+    }
+    free(vteps);
+    *errorp = xasprintf("no %s tunnel port listens on UDP port %"PRIu16,
+                        roce_tnl_type_name(f->tnl_type),
+                        f->outer.udp_dst);
+    return ENOENT;
+}
