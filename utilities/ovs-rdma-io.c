@@ -261,6 +261,7 @@ perf_idle_reset(struct perf_idle *idle)
 {
     idle->since = 0;
     idle->spins = 0;
+    idle->no_timeout = false;
 }
 
 /* Called by a polling loop each time it made no progress.  Every few
@@ -286,7 +287,7 @@ perf_idle(struct perf_run *run, struct perf_idle *idle, const char *what)
     now = perf_now_ns();
     if (!idle->since) {
         idle->since = now;
-    } else if (run->opts->timeout
+    } else if (run->opts->timeout && !idle->no_timeout
                && now - idle->since
                   >= (uint64_t) run->opts->timeout * 1000000000) {
         perf_fatal(ETIMEDOUT, "waiting for %s", what);
@@ -305,6 +306,10 @@ perf_serve_until_done(struct perf_run *run, uint32_t expected,
     struct perf_idle idle;
 
     perf_idle_reset(&idle);
+    /* Without per-message completions (RDMA WRITE or READ, no --verify) the
+     * server cannot tell a slow run from a stuck one; like perftest's, it
+     * then waits for the end of the run or the client's disconnection. */
+    idle.no_timeout = !expected && !credit_batch;
     for (;;) {
         bool done = run->conns[0].peer_done;
         bool progress = false;

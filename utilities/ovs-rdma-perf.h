@@ -215,6 +215,8 @@ void perf_serve_until_done(struct perf_run *, uint32_t expected,
 struct perf_idle {
     uint64_t since;             /* When progress stopped; 0: unknown. */
     unsigned int spins;
+    bool no_timeout;            /* Progress is invisible here: wait until
+                                 * the peer finishes or disconnects. */
 };
 void perf_idle_reset(struct perf_idle *);
 void perf_idle(struct perf_run *, struct perf_idle *, const char *what);

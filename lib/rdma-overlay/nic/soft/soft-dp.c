@@ -275,6 +275,11 @@ soft_dp_create(void)
     cfg.tx_egress = soft_dp_tx;
     cfg.tx_aux = dp;
     cfg.max_qps = 1 << 16;
+    /* A window the datapath's queues can absorb: the engine hands every
+     * frame a window allows to the datapath at once, and a burst larger
+     * than a port's transmit queue is lost and resent by go-back-N (OVS's
+     * dummy stream ports, used by the tests, queue 100 frames). */
+    cfg.max_inflight = 64;
     cfg.allow_plain = true;
     cfg.allow_overlay = true;
     dp->engine = roce_engine_create(&cfg);
