@@ -111,7 +111,12 @@ test_kat_vxlan(void)
     uint16_t sport = roce_get_be16(frame + 34);
     CHECK(sport >= ROCE_TNL_SPORT_MIN && sport < ROCE_TNL_SPORT_MAX);
     roce_put_be16(frame + 34, roce_get_be16(kat_vxlan_ack + 34));
-    CHECK_MEM(frame, kat_vxlan_ack, sizeof kat_vxlan_ack);
+    /* The known answer carries OVS's tnl_push header, whose ECN field
+     * RFC 6040 encapsulation sets to the inner packet's. */
+    uint8_t kat[sizeof kat_vxlan_ack];
+    memcpy(kat, kat_vxlan_ack, sizeof kat);
+    wt_outer_ecn(kat, false, prm.ecn);
+    CHECK_MEM(frame, kat, sizeof kat_vxlan_ack);
 
     /* Deterministic per inner flow, different across flows. */
     struct roce_encap e2;
@@ -265,6 +270,9 @@ test_ovs_equivalence(void)
                 CHECK_EQ(n_ours, n_plain + plen);
                 n_ovs = ovs_push_udp(prefix, plen, plain, n_plain,
                                      eo.outer_sport, ovs);
+                /* OVS pushes its header as is; RFC 6040 copies the inner
+                 * ECN out (the UDP checksum does not cover it). */
+                wt_outer_ecn(ovs, kinds[k].ipv6, prm.ecn);
                 CHECK_EQ(n_ovs, n_ours);
                 CHECK_MEM(ours, ovs, n_ours);
 
@@ -351,6 +359,43 @@ test_rebind(void)
     CHECK_EQ(rb.outer.ip_version, 6);
 }
 
+/* RFC 6040: the outer ECN field copies the inner one on encapsulation,
+ * and a CE mark on the outer header reaches an ECN-capable inner packet on
+ * decapsulation (a Not-ECT one stays Not-ECT). */
+static void
+test_ecn(void)
+{
+    for (uint8_t inner = 0; inner < 3; inner++) {
+        struct roce_encap_params prm;
+        struct roce_frame_opts o;
+        struct roce_frame rf;
+        struct roce_encap e;
+        uint8_t prefix[128], frame[512];
+        struct roce_pkt p;
+        size_t plen, n;
+
+        plen = wt_tnl_prefix(prefix, sizeof prefix, ROCE_TNL_VXLAN, false,
+                             false, 7, 0);
+        wt_inner_v4(&prm);
+        prm.ecn = inner;
+        prm.tnl.header = prefix;
+        prm.tnl.header_len = plen;
+        prm.tnl.type = ROCE_TNL_VXLAN;
+        CHECK_EQ(roce_encap_init(&e, &prm), ROCE_ENCAP_OK);
+        kat_pkt_v4_write(&p);
+        n = wt_build(&e, &p, frame, sizeof frame);
+        roce_frame_opts_init(&o);
+        CHECK_EQ(roce_frame_parse(frame, n, &o, &rf), ROCE_FRAME_OK);
+        CHECK_EQ(rf.outer.ecn, inner);
+        CHECK_EQ(rf.inner.ecn, inner);
+
+        wt_outer_ecn(frame, false, 3);
+        CHECK_EQ(roce_frame_parse(frame, n, &o, &rf), ROCE_FRAME_OK);
+        CHECK_EQ(rf.outer.ecn, 3);
+        CHECK_EQ(rf.inner.ecn, inner ? 3 : 0);
+    }
+}
+
 static void
 test_dscp_vlan_ttl(void)
 {
@@ -386,7 +431,8 @@ test_dscp_vlan_ttl(void)
         n = wt_build(&e, &p, frame, sizeof frame);
         CHECK_EQ(roce_frame_parse(frame, n, &o, &rf), ROCE_FRAME_OK);
         CHECK_EQ(rf.outer.dscp, 26);
-        CHECK_EQ(rf.outer.ecn, 0);
+        /* RFC 6040: an inner CE goes out as ECT(0), never as CE. */
+        CHECK_EQ(rf.outer.ecn, 2);
         CHECK_EQ(rf.outer.udp_src, 1000);
         CHECK(rf.inner.vlan);
         CHECK_EQ(rf.inner.vlan_tci, 0x2123);
@@ -476,6 +522,7 @@ main(void)
     test_ovs_equivalence();
     test_rebind();
     test_dscp_vlan_ttl();
+    test_ecn();
     test_errors();
     return roce_test_exit();
 }

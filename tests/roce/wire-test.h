@@ -10,6 +10,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "roce/bytes.h"
+#include "roce/csum.h"
 #include "roce/encap.h"
 #include "roce/net.h"
 #include "roce/pkt.h"
@@ -88,6 +90,23 @@ wt_tnl_prefix(uint8_t *buf, size_t size, enum roce_tnl_type type, bool ipv6,
     tp.geneve_opts = opts;
     tp.geneve_opts_len = geneve_opts_len;
     return roce_tnl_build(&tp, buf, size);
+}
+
+/* Sets the ECN field of the outer IP header of 'frame' (an untagged
+ * overlay frame) to 'ecn', fixing the IPv4 header checksum: what RFC 6040
+ * encapsulation adds to the header OVS's tnl_push carries. */
+static inline void
+wt_outer_ecn(uint8_t *frame, bool ipv6, uint8_t ecn)
+{
+    uint8_t *ip = frame + ROCE_ETH_HDR_LEN;
+
+    if (ipv6) {
+        ip[1] = (uint8_t) ((ip[1] & ~0x30) | (ecn & 3) << 4);
+    } else {
+        ip[1] = (uint8_t) ((ip[1] & ~3) | (ecn & 3));
+        roce_put_be16(ip + 10, 0);
+        roce_put_be16(ip + 10, roce_csum_finish(roce_csum_add(0, ip, 20)));
+    }
 }
 
 /* Serializes 'pkt' behind the headers of 'e' in 'frame' and completes the

@@ -183,21 +183,24 @@ skip_eth(const uint8_t *p, size_t len, uint16_t *eth_type)
     }
 }
 
-/* Rewrites the DSCP of the outer IP header at 'ip', keeping ECN, and fixes
- * the IPv4 checksum. */
+/* Rewrites the traffic class of the outer IP header at 'ip': the DSCP to
+ * 'dscp' unless it is negative, the ECN field to 'ecn'; fixes the IPv4
+ * checksum. */
 static void
-set_outer_dscp(uint8_t *ip, bool ipv6, uint8_t dscp)
+set_outer_tos(uint8_t *ip, bool ipv6, int dscp, uint8_t ecn)
 {
     if (ipv6) {
         uint32_t w = roce_get_be32(ip);
         uint32_t tc = (w >> 20) & 0xff;
 
-        tc = ((uint32_t) (dscp & 0x3f) << 2) | (tc & 3);
+        tc = ((dscp < 0 ? tc >> 2 : (uint32_t) dscp & 0x3f) << 2)
+             | (ecn & 3);
         roce_put_be32(ip, (w & ~(0xffu << 20)) | (tc << 20));
     } else {
         size_t ihl = (size_t) (ip[0] & 0xf) * 4;
 
-        ip[1] = (uint8_t) ((dscp & 0x3f) << 2) | (ip[1] & 3);
+        ip[1] = (uint8_t) (((dscp < 0 ? ip[1] >> 2 : dscp & 0x3f) << 2)
+                           | (ecn & 3));
         roce_put_be16(ip + 10, 0);
         roce_put_be16(ip + 10, roce_csum_finish(roce_csum_add(0, ip, ihl)));
     }
@@ -308,10 +311,13 @@ roce_encap_init(struct roce_encap *e, const struct roce_encap_params *p)
             e->hdr_len = 0;
             return error;
         }
-        if (p->outer_dscp >= 0) {
-            set_outer_dscp(e->hdr + e->outer_l3_ofs, e->outer_ipv6,
-                           p->outer_dscp);
-        }
+        /* RFC 6040 (normal mode): the outer ECN field is a copy of the
+         * inner one, so that the underlay may mark an ECN-capable
+         * packet instead of dropping it (CE itself is never copied
+         * out; templates are never CE anyway). */
+        set_outer_tos(e->hdr + e->outer_l3_ofs, e->outer_ipv6,
+                      p->outer_dscp,
+                      (p->ecn & 3) == ROCE_ECN_CE ? ROCE_ECN_ECT0 : p->ecn);
         if (!min && !max) {
             min = ROCE_TNL_SPORT_MIN;
             max = ROCE_TNL_SPORT_MAX;

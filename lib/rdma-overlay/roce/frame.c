@@ -345,6 +345,11 @@ roce_frame_parse(const uint8_t *frame, size_t len,
         if (rf->inner.udp_dst != ROCE_UDP_PORT) {
             return ROCE_FRAME_NOT_ROCE;
         }
+        /* RFC 6040 decapsulation: congestion experienced on the underlay
+         * is congestion experienced by the inner, ECN-capable packet. */
+        if (rf->outer.ecn == ROCE_ECN_CE && rf->inner.ecn != ROCE_ECN_NOT_ECT) {
+            rf->inner.ecn = ROCE_ECN_CE;
+        }
     }
 
     l = &rf->inner;

@@ -30,6 +30,12 @@
 #define ROCE_IPPROTO_UDP 17
 
 #define ROCE_UDP_PORT 4791         /* RoCEv2. */
+
+/* IP ECN codepoints (RFC 3168). */
+#define ROCE_ECN_NOT_ECT 0
+#define ROCE_ECN_ECT1 1
+#define ROCE_ECN_ECT0 2
+#define ROCE_ECN_CE 3
 #define ROCE_VXLAN_PORT 4789
 #define ROCE_GENEVE_PORT 6081
 

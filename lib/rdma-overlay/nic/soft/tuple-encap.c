@@ -53,6 +53,9 @@ ro_tuple_to_encap(const struct ro_tuple *tuple, struct roce_encap *encap,
     p.ip_src = tuple->inner_src_ip;
     p.ip_dst = tuple->inner_dst_ip;
     p.ttl = tuple->inner_ttl;
+    /* RoCEv2 packets are ECN-capable (congestion control reacts to CE
+     * marks), and the template copies ECT(0) to the outer header. */
+    p.ecn = ROCE_ECN_ECT0;
 
     error = roce_encap_init(encap, &p);
     if (error) {
