@@ -48,11 +48,13 @@
  * goes to error; the daemon and other DCNs are unaffected).
  *
  * Doorbells.  After producing send or receive WQEs the client looks at
- * the ring's 'flags': if OVSRDMA_RING_NEED_WAKEUP is set, the daemon is not
- * polling that ring and the client writes 1 to the session's doorbell
- * eventfd (passed in the HELLO reply); otherwise no system call is needed.
- * The daemon sets the flag before it stops polling and polls once more
- * after setting it, so a wake-up is never lost.
+ * the ring's 'flags' (after a full fence): if OVSRDMA_RING_NEED_WAKEUP is
+ * set, the daemon is not polling that ring and the client writes 1 to the
+ * session's doorbell eventfd (passed in the HELLO reply); otherwise no
+ * system call is needed.  A daemon that polls a ring clears the flag while
+ * it does, sets it before it stops, then polls once more, so a wake-up is
+ * never lost.  (This daemon runs the rings from its main loop and does not
+ * busy-poll: it keeps the flag set.)
  *
  * Blocking waits.  An event channel is a ring of 'struct ovsrdma_event'
  * plus an eventfd that the daemon writes after producing events; the

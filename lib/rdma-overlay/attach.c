@@ -315,6 +315,17 @@ parse_ip(const char *s, struct in6_addr *ip)
     return ipv6_parse(s, ip);
 }
 
+static bool
+ip_is_unicast(const struct in6_addr *ip)
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        ovs_be32 ip4 = in6_addr_get_mapped_ipv4(ip);
+
+        return ip4 && !ip_is_multicast(ip4) && ip4 != htonl(0xffffffff);
+    }
+    return ipv6_addr_is_set(ip) && !ipv6_addr_is_multicast(ip);
+}
+
 static void
 unixctl_neigh_add(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   const char *argv[], void *aux OVS_UNUSED)
@@ -322,16 +333,18 @@ unixctl_neigh_add(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct eth_addr mac;
     struct in6_addr ip;
 
-    if (!parse_ip(argv[2], &ip)) {
-        unixctl_command_reply_error(conn, "bad IP address");
+    if (!parse_ip(argv[2], &ip) || !ip_is_unicast(&ip)) {
+        unixctl_command_reply_error(conn, "bad IP address (must be "
+                                    "unicast)");
     } else if (!eth_addr_from_string(argv[3], &mac)
                || eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
         unixctl_command_reply_error(conn, "bad MAC address (must be "
                                     "unicast)");
-    } else if (!ro_port_binding_find_port(argv[1])) {
-        unixctl_command_reply_error(conn, "no bound RDMA-enabled port of "
-                                    "that name (see "
-                                    "rdma-overlay/dump-ports)");
+    } else if (!shash_find(&attached, argv[1])) {
+        unixctl_command_reply_error(conn, "no RDMA-enabled port of that "
+                                    "name has a DCN socket (see "
+                                    "rdma-overlay/dump-ports and "
+                                    "rdma-overlay/dump-dcns)");
     } else {
         ro_neigh_add(argv[1], &ip, mac, true);
         unixctl_command_reply(conn, "OK");

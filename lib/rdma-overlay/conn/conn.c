@@ -1528,6 +1528,29 @@ conn_mgr_n_ids(const struct conn_mgr *mgr)
     return hmap_count(&mgr->conns);
 }
 
+/* "IP:PORT" ("[IPv6]:PORT"), "*:PORT" for the wildcard address, "-" if
+ * neither is set. */
+static void
+format_endpoint(const struct in6_addr *ip, uint16_t port, struct ds *ds)
+{
+    bool any = ip_is_any(ip);
+
+    if (any && !port) {
+        ds_put_char(ds, '-');
+        return;
+    }
+    if (any) {
+        ds_put_char(ds, '*');
+    } else if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        ipv6_format_mapped(ip, ds);
+    } else {
+        ds_put_char(ds, '[');
+        ipv6_format_addr(ip, ds);
+        ds_put_char(ds, ']');
+    }
+    ds_put_format(ds, ":%"PRIu16, port);
+}
+
 static int
 compare_conns(const void *a_, const void *b_)
 {
@@ -1554,10 +1577,8 @@ conn_mgr_format(const struct conn_mgr *mgr, struct ds *ds)
         struct ds local = DS_EMPTY_INITIALIZER, remote = DS_EMPTY_INITIALIZER;
 
         c = v[i];
-        ipv6_format_mapped(&c->src_ip, &local);
-        ds_put_format(&local, ":%"PRIu16, c->src_port);
-        ipv6_format_mapped(&c->dst_ip, &remote);
-        ds_put_format(&remote, ":%"PRIu16, c->dst_port);
+        format_endpoint(&c->src_ip, c->src_port, &local);
+        format_endpoint(&c->dst_ip, c->dst_port, &remote);
         ds_put_format(ds, "%#-10"PRIx32" %-14s %-12s %-22s %-22s ",
                       c->handle, state_names[c->state],
                       c->session ? dcn_session_port(c->session)->port : "-",

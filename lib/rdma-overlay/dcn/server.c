@@ -1703,6 +1703,7 @@ dcn_server_format_qps(const struct dcn_server *server, struct ds *ds)
              c++) {
             drops += st->c[c];
         }
+        drops += st->c[ROCE_CTR_RX_DROP_BUSY];
         ds_put_format(ds, "%-8"PRIu32" %-4s %-6s %-12s %-8d ",
                       roce_qp_num(qp->qp),
                       ia.qp_type == ROCE_QPT_UD ? "UD" : "RC",

@@ -83,8 +83,14 @@ parse_ips(const char *value, struct ro_iface_settings *s)
             ok = false;
             break;
         }
+        for (size_t i = 0; i < s->n_ips; i++) {
+            if (ipv6_addr_equals(&s->ips[i], &ip)) {
+                goto next;      /* Listed twice: once is enough. */
+            }
+        }
         s->ips = xrealloc(s->ips, (s->n_ips + 1) * sizeof *s->ips);
         s->ips[s->n_ips++] = ip;
+    next:;
     }
     free(copy);
     return ok;
@@ -139,7 +145,8 @@ ro_iface_settings_parse(const struct smap *other_config,
         char *end;
         unsigned long m = strtoul(mode, &end, 8);
 
-        if (!*mode || *end || m > 0777) {
+        if (!*mode || strspn(mode, "01234567") != strlen(mode) || *end
+            || m > 0777) {
             s->enabled = false;
             s->error = xasprintf("invalid other_config:rdma-overlay-socket-"
                                  "mode \"%s\" (expected octal permissions "

@@ -6,6 +6,7 @@
 #include <config.h>
 #include "nic/soft/soft-dp.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -397,8 +398,15 @@ soft_dp_format_stats(const struct soft_dp *dp, struct ds *ds)
         ds_put_format(ds, "%s: %"PRIu64"\n", roce_counter_name(i), st->c[i]);
     }
     for (i = 1; i < ROCE_FRAME_N_ERRORS; i++) {
-        ds_put_format(ds, "rx_drop_parse_%s: %"PRIu64"\n",
-                      roce_frame_error_str(i),
+        const char *p;
+
+        /* "not IP" -> rx_drop_parse_not_ip: one word, like the rest. */
+        ds_put_cstr(ds, "rx_drop_parse_");
+        for (p = roce_frame_error_str(i); *p; p++) {
+            ds_put_char(ds, isalnum((unsigned char) *p)
+                            ? tolower((unsigned char) *p) : '_');
+        }
+        ds_put_format(ds, ": %"PRIu64"\n",
                       roce_engine_parse_errors(dp->engine, i));
     }
 }
