@@ -189,25 +189,14 @@ perf_send_done(struct perf_run *run, struct perf_conn *conn, uint64_t seq)
     }
 }
 
-/* Is the run over: the client's results went out (client) or arrived
- * (server)?  After that the peer may disconnect at any time, and the
- * receives still posted are flushed, which is not an error. */
-static bool
-perf_run_over(const struct perf_run *run)
-{
-    size_t i;
-
-    for (i = 0; i < run->p.n_qps; i++) {
-        if (run->conns[i].peer_done || run->conns[i].result_sent) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Polls 'conn''s CQ once and processes what it returns.  Any completion
- * error is fatal, except flushes once the run is over.  Returns the number
- * of completions. */
+ * error is fatal except a flush: a QP is flushed when its connection goes
+ * down, which is normal once the run is over (the peer may leave as soon
+ * as its last message arrived, possibly before this side polled that
+ * message's completion on another QP) and otherwise reported by the
+ * polling loop's disconnection check (perf_idle()).  An error of the QP's
+ * own comes as a non-flush completion first.  Returns the number of
+ * completions. */
 int
 perf_poll(struct perf_run *run, struct perf_conn *conn)
 {
@@ -223,7 +212,7 @@ perf_poll(struct perf_run *run, struct perf_conn *conn)
         const struct ovsrdma_wc *wc = &wcs[i];
         bool recv = (wc->opcode & OVSRDMA_WC_RECV) != 0;
 
-        if (wc->status == OVSRDMA_WC_WR_FLUSH_ERR && perf_run_over(run)) {
+        if (wc->status == OVSRDMA_WC_WR_FLUSH_ERR) {
             continue;
         }
         if (wc->status != OVSRDMA_WC_SUCCESS) {
