@@ -48,6 +48,10 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
  * other. */
 #define CONN_HANDLE_BIT 0x40000000u
 
+/* How often a REQ or REP is sent again before the connection is reported
+ * unreachable. */
+#define CONN_CM_RETRIES 5
+
 /* QP1 receive buffers: GRH + MAD each. */
 #define N_GSI_RECV 64
 #define GSI_BUF_SIZE (ROCE_GRH_LEN + ROCE_MAD_SIZE)
@@ -686,14 +690,18 @@ do_connect(struct conn *c, const struct ovsrdma_cm_conn_msg *m)
     req.starting_psn = c->psn;
     req.responder_resources = c->responder_resources;
     req.initiator_depth = c->initiator_depth;
-    req.remote_cm_response_timeout = 18;
-    req.local_cm_response_timeout = 18;
+    /* 4.096 us * 2^17 = 0.5 s per try, CONN_CM_RETRIES retries: a peer
+     * that never answers is reported in about 3 s (librdmacm waits over a
+     * minute, tuned for InfiniBand fabrics with subnet managers; an
+     * overlay peer is an ARP-resolved host a few switches away). */
+    req.remote_cm_response_timeout = 17;
+    req.local_cm_response_timeout = 17;
     req.transport_service_type = ROCE_CM_TST_RC;
     req.retry_count = p->retry_count;
     req.rnr_retry_count = p->rnr_retry_count;
     req.pkey = ROCE_DEFAULT_PKEY;
     req.path_mtu = c->mtu;
-    req.max_cm_retries = 15;
+    req.max_cm_retries = CONN_CM_RETRIES;
     req.primary.local_lid = req.primary.remote_lid = 0xffff;
     memcpy(req.primary.local_gid, &c->src_ip, 16);
     memcpy(req.primary.remote_gid, &c->dst_ip, 16);
