@@ -927,6 +927,11 @@ cm_session_closing(void *mgr_, struct dcn_session *s)
 
     HMAP_FOR_EACH_SAFE (c, node, &mgr->conns) {
         if (c->session == s) {
+            if (dcn_session_removed(s)) {
+                /* The DCN is still there but its device is not: tell it,
+                 * as rdma_cm does when an RDMA device goes away. */
+                post_event(c, OVSRDMA_ABI_CM_DEVICE_REMOVAL, 0, NULL, 0, 0);
+            }
             conn_destroy(c);
         }
     }

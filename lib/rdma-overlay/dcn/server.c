@@ -128,6 +128,7 @@ struct dcn_session {
     gid_t gid;
     bool hello;
     bool closing;
+    bool removed;                   /* Its port went away (or the daemon). */
     uint32_t next_handle;
     struct hmap objs;
     size_t n_by_type[OBJ_CHANNEL + 1];
@@ -1406,6 +1407,7 @@ dcn_port_remove(struct dcn_server *server, const char *port)
     }
     HMAP_FOR_EACH_SAFE (s, node, &server->sessions) {
         if (s->port == p) {
+            s->removed = true;
             session_close(s, "port removed");
         }
     }
@@ -1556,6 +1558,14 @@ uint32_t
 dcn_session_id(const struct dcn_session *s)
 {
     return s->id;
+}
+
+/* Is 's' closing because its port (or the whole server) went away, rather
+ * than because its process left? */
+bool
+dcn_session_removed(const struct dcn_session *s)
+{
+    return s->removed;
 }
 
 /* Is 'ip' one of the addresses the host gave this session's port? */

@@ -78,6 +78,7 @@ const char *dcn_port_socket_path(const struct dcn_server *,
 const struct dcn_port_config *dcn_session_port(const struct dcn_session *);
 pid_t dcn_session_pid(const struct dcn_session *);
 uint32_t dcn_session_id(const struct dcn_session *);
+bool dcn_session_removed(const struct dcn_session *);
 bool dcn_session_has_ip(const struct dcn_session *, const struct in6_addr *);
 struct dcn_qp *dcn_session_find_qp(struct dcn_session *, uint32_t handle);
 bool dcn_session_has_channel(struct dcn_session *, uint32_t handle);
