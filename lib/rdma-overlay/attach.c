@@ -212,6 +212,15 @@ ro_attach_run(void)
     dcn_server_run(server);
 }
 
+/* The configuration changed: live connections are resolved again. */
+void
+ro_attach_reconfigured(void)
+{
+    if (mgr) {
+        conn_mgr_reconfigured(mgr);
+    }
+}
+
 void
 ro_attach_wait(void)
 {

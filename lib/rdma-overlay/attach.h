@@ -25,6 +25,7 @@ void ro_attach_init(void);
 void ro_attach_nic_changed(struct rdma_nic *);
 void ro_attach_set_dscp(uint8_t dscp);
 void ro_attach_run(void);
+void ro_attach_reconfigured(void);
 void ro_attach_wait(void);
 void ro_attach_exit(void);
 void ro_attach_get_status(const struct ovsrec_interface *, struct smap *);

@@ -207,7 +207,8 @@ rdma_overlay_reconfigure(const struct ovsrec_open_vswitch *cfg)
     ro_overlay_reconfigure(nic, rdma_overlay_dscp());
     ro_attach_set_dscp(rdma_overlay_dscp());
     /* DCN sockets exist (and show in Interface status) by the time
-     * ovs-vsctl returns. */
+     * ovs-vsctl returns; live connections follow the new configuration. */
+    ro_attach_reconfigured();
     ro_attach_run();
     check_status(true);
 }

@@ -21,6 +21,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovs/bridge-watch.h"
 #include "ovs/resolve.h"
 #include "ovs/rx-verdict.h"
 #include "packets.h"
@@ -32,6 +33,7 @@
 #include "roce/mad.h"
 #include "roce/verbs.h"
 #include "seq.h"
+#include "sset.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -40,6 +42,9 @@ VLOG_DEFINE_THIS_MODULE(rdma_overlay_conn);
 COVERAGE_DEFINE(rdma_conn_req_undelivered);
 COVERAGE_DEFINE(rdma_conn_mad_tuple_mismatch);
 COVERAGE_DEFINE(rdma_conn_established);
+COVERAGE_DEFINE(rdma_conn_revalidate);
+COVERAGE_DEFINE(rdma_conn_rebind);
+COVERAGE_DEFINE(rdma_conn_unreachable);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
@@ -162,6 +167,13 @@ struct conn_mgr {
 
     /* The passive ID created for the REQ being fed to the CM. */
     struct conn *pending_req;
+
+    /* Revalidation: what the live connections' paths were resolved
+     * against. */
+    struct ro_bridge_watches watches;
+    uint64_t tnl_seq;
+    bool revalidate;            /* Forced (reconfiguration). */
+    uint64_t n_rebinds, n_unreachable;
 };
 
 static void conn_free(struct conn *);
@@ -1250,6 +1262,9 @@ passive_prepare(struct conn_mgr *mgr, const struct roce_frame *f)
     dst.ip = f->inner.ip_src;
 
     c = conn_new(mgr, NULL, 0, 0);
+    c->dst_mac = dst.mac;
+    c->dst_ip = dst.ip;
+    c->src_ip = f->inner.ip_dst;
     c->rx_port = port;
     port = NULL;
     error = ro_resolve(bridge, c->rx_port, &dst, &f->inner.ip_dst,
@@ -1423,6 +1438,8 @@ conn_mgr_create(struct dcn_server *server, struct rdma_nic *nic)
     mgr->dscp = 26;
     hmap_init(&mgr->conns);
     hmap_init(&mgr->services);
+    hmap_init(&mgr->watches.map);
+    mgr->tnl_seq = seq_read(tnl_conf_seq);
     if (gsi_init(mgr)) {
         VLOG_ERR("cannot create QP1 for the connection manager");
     }
@@ -1467,6 +1484,8 @@ conn_mgr_destroy(struct conn_mgr *mgr)
         roce_dealloc_pd(mgr->gsi_pd);
     }
     free(mgr->gsi_bufs);
+    ro_bridge_watches_clear(&mgr->watches);
+    hmap_destroy(&mgr->watches.map);
     hmap_destroy(&mgr->conns);
     hmap_destroy(&mgr->services);
     free(mgr);
@@ -1507,14 +1526,131 @@ retry_resolutions(struct conn_mgr *mgr)
     }
 }
 
-/* Feeds QP1's MADs to the CM, runs its timers and finishes address
- * resolutions that waited for a tunnel neighbor. */
+static bool
+conn_is_live(const struct conn *c)
+{
+    return c->has_tuple && c->nic_conn && c->session
+           && (c->state == CONN_ESTABLISHED || c->state == CONN_ACCEPTING
+               || c->state == CONN_CONNECT);
+}
+
+/* The path of live connection 'c' no longer exists: its QP goes to error
+ * (flushing what it has outstanding), the peer is told with a DREQ over
+ * the old path, and the DCN gets DISCONNECTED. */
+static void
+conn_unreachable(struct conn *c, const char *why)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ipv6_format_mapped(&c->dst_ip, &s);
+    VLOG_INFO("DCN pid %d on %s: connection %#"PRIx32" to %s lost its path: "
+              "%s", (int) dcn_session_pid(c->session),
+              dcn_session_port(c->session)->port, c->handle, ds_cstr(&s),
+              why);
+    ds_destroy(&s);
+    COVERAGE_INC(rdma_conn_unreachable);
+    c->mgr->n_unreachable++;
+    qp_to_err(c);
+    if (c->cm_id) {
+        roce_cm_disconnect(c->cm_id, now_ns(), NULL, 0);
+    }
+    c->state = CONN_DISCONNECTED;
+    post_event(c, OVSRDMA_ABI_CM_DISCONNECTED, -EHOSTUNREACH, NULL, 0, 0);
+}
+
+/* Resolves live connection 'c' again; if the bridge now gives another
+ * tuple (the peer's VTEP moved, a route, a neighbor or the tunnel's
+ * options changed), rebinds its QP to it without reconnecting. */
+static void
+conn_revalidate(struct conn *c)
+{
+    struct conn_mgr *mgr = c->mgr;
+    struct ro_tuple old;
+    char *why = NULL;
+    int error;
+
+    COVERAGE_INC(rdma_conn_revalidate);
+    ro_tuple_clone(&old, &c->tuple);
+    error = conn_resolve(c, &why);
+    if (error == EAGAIN) {
+        /* A tunnel neighbor is being resolved: keep the current path until
+         * the neighbor cache changes again. */
+    } else if (error) {
+        conn_unreachable(c, why);
+    } else if (!ro_tuple_equal(&old, &c->tuple)) {
+        error = conn_program_path(c);
+        if (!error && c->qp_handle) {
+            error = rdma_nic_qp_rebind(mgr->nic, c->qpn, c->nic_conn);
+        }
+        if (error) {
+            conn_unreachable(c, ovs_strerror(error));
+        } else {
+            COVERAGE_INC(rdma_conn_rebind);
+            mgr->n_rebinds++;
+            VLOG_INFO("DCN pid %d on %s: connection %#"PRIx32" rebound to "
+                      "a new path", (int) dcn_session_pid(c->session),
+                      dcn_session_port(c->session)->port, c->handle);
+        }
+    }
+    free(why);
+    ro_tuple_destroy(&old);
+}
+
+/* Has anything that translations depend on changed since the live
+ * connections were last resolved? */
+static bool
+paths_may_have_changed(struct conn_mgr *mgr)
+{
+    struct sset bridges = SSET_INITIALIZER(&bridges);
+    uint64_t seq = seq_read(tnl_conf_seq);
+    bool changed = mgr->revalidate;
+
+    ro_bridges_enumerate(&bridges);
+    if (ro_bridge_watches_update(&mgr->watches, &bridges)) {
+        changed = true;
+    }
+    sset_destroy(&bridges);
+    if (seq != mgr->tnl_seq) {
+        mgr->tnl_seq = seq;
+        changed = true;
+    }
+    mgr->revalidate = false;
+    return changed;
+}
+
+static void
+revalidate_connections(struct conn_mgr *mgr)
+{
+    struct conn *c;
+
+    if (!paths_may_have_changed(mgr)) {
+        return;
+    }
+    HMAP_FOR_EACH (c, node, &mgr->conns) {
+        if (conn_is_live(c)) {
+            conn_revalidate(c);
+        }
+    }
+}
+
+/* Asks for every live connection to be resolved again at the next run
+ * (the configuration changed: tunnels' options, ports, bridges). */
+void
+conn_mgr_reconfigured(struct conn_mgr *mgr)
+{
+    mgr->revalidate = true;
+}
+
+/* Feeds QP1's MADs to the CM, runs its timers, finishes address
+ * resolutions that waited for a tunnel neighbor and revalidates the live
+ * connections' paths when the bridges changed. */
 void
 conn_mgr_run(struct conn_mgr *mgr)
 {
     gsi_poll(mgr);
     roce_cm_run(mgr->cm, now_ns());
     retry_resolutions(mgr);
+    revalidate_connections(mgr);
     ro_neigh_run();
 }
 
@@ -1531,6 +1667,8 @@ conn_mgr_wait(struct conn_mgr *mgr)
         if (c->state == CONN_ADDR_QUERY) {
             seq_wait(tnl_conf_seq, c->resolve_seq);
             poll_timer_wait_until(c->resolve_deadline);
+        } else if (conn_is_live(c)) {
+            seq_wait(tnl_conf_seq, mgr->tnl_seq);
         }
     }
 }

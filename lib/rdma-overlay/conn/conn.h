@@ -38,6 +38,7 @@ struct conn_mgr *conn_mgr_create(struct dcn_server *, struct rdma_nic *);
 void conn_mgr_destroy(struct conn_mgr *);
 void conn_mgr_set_dscp(struct conn_mgr *, uint8_t dscp);
 void conn_mgr_run(struct conn_mgr *);
+void conn_mgr_reconfigured(struct conn_mgr *);
 void conn_mgr_wait(struct conn_mgr *);
 void conn_mgr_format(const struct conn_mgr *, struct ds *);
 size_t conn_mgr_n_ids(const struct conn_mgr *);
