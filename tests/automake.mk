@@ -35,6 +35,8 @@ TESTSUITE_AT += \
 	tests/rdma-overlay-twohost.at \
 	tests/rdma-overlay-vtep.at
 TESTSUITE_AT += tests/rdma-overlay-e2e.at
+TESTSUITE_AT += tests/rdma-overlay-wire.at
+EXTRA_DIST += tests/roce-wire-check.py
 check_PROGRAMS += tests/unit/test-overlay
 TESTS += tests/unit/test-overlay
 tests_unit_test_overlay_SOURCES = tests/unit/test-overlay.c
@@ -59,7 +61,18 @@ bench-overlay: vswitchd/ovs-vswitchd
 bench: bench-overlay
 .PHONY: bench-overlay
 
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
+# "make check-system": two hosts and four tenant DCNs in network namespaces,
+# each host its own ovsdb-server and ovs-vswitchd on the userspace datapath
+# with real kernel interfaces (veths), ovs-rdma across the VXLAN overlay,
+# tenant isolation and a tshark check of the underlay.  Needs root, ip,
+# tshark and ping; exits 77 when it cannot run.
+EXTRA_DIST += tests/system-rdma-overlay.sh
+check-system: vswitchd/ovs-vswitchd utilities/ovs-rdma
+	bash '$(srcdir)/tests/system-rdma-overlay.sh' '$(abs_top_builddir)' \
+	    '$(OVS_BUILDDIR)'
+.PHONY: check-system
+
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/dcn-bad-input.py
 TESTSUITE = tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 CLEANFILES += $(TESTSUITE) tests/package.m4
