@@ -17,7 +17,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 RO_PACKAGES="build-essential autoconf automake libtool pkg-config patch
     python3 python3-sortedcontainers openvswitch-source libssl-dev
     libcap-ng-dev libisal-dev tshark clang libclang-rt-14-dev iproute2
-    procps"
+    procps iputils-ping"
 
 missing=
 for p in $RO_PACKAGES; do

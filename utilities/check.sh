@@ -8,6 +8,9 @@
 #   - make check-fuzz:      a bounded libFuzzer run of each wire parser
 #   - make check-ovs:       Open vSwitch's own tunnel, tunnel_push_pop and
 #                           dpif-netdev tests on the patched tree
+#   - make check-system:    two hosts and four tenant DCNs in network
+#                           namespaces on real veths (userspace datapath),
+#                           ovs-rdma across the overlay, isolation, tshark
 # and ends with one "N passed, N failed" line, one count per step.
 
 set -e
@@ -34,6 +37,7 @@ step unit+autotest make -j"$jobs" check TESTSUITEFLAGS="-j$jobs"
 step sanitize make check-sanitize
 step fuzz make check-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 step ovs-tests make check-ovs TESTSUITEFLAGS="-j$jobs"
+step system make check-system
 
 if test $failed != 0; then
     echo "failed steps:$failed_steps"
