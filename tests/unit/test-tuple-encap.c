@@ -148,7 +148,7 @@ test_case(const struct tuple_case *tc)
     CHECK(t.tnl_type == tc->type);
     CHECK_EQ(t.dscp, TEST_DSCP);
 
-    CHECK_EQ(ro_tuple_to_encap(&t, &e, &error), 0);
+    CHECK_EQ(ro_tuple_to_encap(&t, 0xc123, &e, &error), 0);
     CHECK_OK(error);
     free(error);
     n = build_frame(&e, frame, sizeof frame);
@@ -170,6 +170,11 @@ test_case(const struct tuple_case *tc)
         CHECK_EQ(f.inner.vlan_tci & 0xfff, tc->vlan);
     }
     CHECK_EQ(f.inner.ttl, 64);
+    /* The QP's entropy in the inner UDP source port; RoCEv2 packets are
+     * ECT(0), and RFC 6040 copies that out. */
+    CHECK_EQ(f.inner.udp_src, 0xc123);
+    CHECK_EQ(f.inner.ecn, 2);
+    CHECK_EQ(f.outer.ecn, 2);
     CHECK(f.opcode == ROCE_OP_RC_SEND_ONLY && f.dqpn == 0x12);
 
     /* The receiver's tuple accepts the frame... */
@@ -200,7 +205,7 @@ test_bad_tuple(void)
     ro_tuple_init(&t);
     t.inner_src_ip = addr("10.0.0.1");
     t.inner_dst_ip = addr("fd00::2");
-    CHECK(ro_tuple_to_encap(&t, &e, &error) != 0);
+    CHECK(ro_tuple_to_encap(&t, 0, &e, &error) != 0);
     CHECK(error != NULL);
     free(error);
     ro_tuple_destroy(&t);

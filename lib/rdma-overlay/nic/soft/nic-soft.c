@@ -404,13 +404,22 @@ soft_qp_apply(struct soft_nic *soft, uint32_t qpn,
 {
     struct roce_qp *qp = roce_engine_find_qp(soft_dp_engine(soft->dp), qpn);
     struct roce_qp_attr a;
+    struct roce_encap encap;
 
     if (!qp) {
         /* Bound by number only (a QP of another engine, or tests). */
         return 0;
     }
+    /* The connection's template with this QP's own flow entropy, so that
+     * the underlay's ECMP can spread a connection's QPs (and so spreads
+     * the outer source port, derived from the inner flow). */
+    if (ro_tuple_to_encap(&sc->tuple, 0xc000 | (hash_int(qpn, 0) & 0x3fff),
+                          &encap, NULL)) {
+        return EINVAL;
+    }
+    encap.egress = sc->egress;
     memset(&a, 0, sizeof a);
-    a.encap = &sc->encap;
+    a.encap = &encap;
     a.rx_tuple = sc->rx;
     return roce_modify_qp(qp, &a, ROCE_QP_AV | ROCE_QP_RX_TUPLE);
 }
@@ -429,7 +438,7 @@ soft_conn_program(struct rdma_nic *nic, uint32_t conn_id,
     if (t->header_len > sizeof t->header) {
         return EINVAL;
     }
-    if (ro_tuple_to_encap(t, &encap, &error)) {
+    if (ro_tuple_to_encap(t, 0, &encap, &error)) {
         VLOG_WARN_RL(&rl, "connection %"PRIu32": %s", conn_id, error);
         free(error);
         return EINVAL;

@@ -26,11 +26,13 @@
  * it must already be what goes on the wire, and a hardware provider that
  * pushes it verbatim must send the same bytes as the soft one.
  *
- * The inner UDP source port stays 0: it is per-QP entropy, which the
- * tuple of a connection does not have. */
+ * 'udp_sport' is the inner UDP source port: flow entropy (RoCEv2 lets the
+ * sender choose it), which differs per QP and which the tuple of a
+ * connection does not have; the outer source port, OVS-style, is derived
+ * from the inner flow and so follows it. */
 int
-ro_tuple_to_encap(const struct ro_tuple *tuple, struct roce_encap *encap,
-                  char **errorp)
+ro_tuple_to_encap(const struct ro_tuple *tuple, uint16_t udp_sport,
+                  struct roce_encap *encap, char **errorp)
 {
     struct roce_encap_params p;
     enum roce_encap_error error;
@@ -53,6 +55,7 @@ ro_tuple_to_encap(const struct ro_tuple *tuple, struct roce_encap *encap,
     p.ip_src = tuple->inner_src_ip;
     p.ip_dst = tuple->inner_dst_ip;
     p.ttl = tuple->inner_ttl;
+    p.udp_sport = udp_sport;
     /* RoCEv2 packets are ECN-capable (congestion control reacts to CE
      * marks), and the template copies ECT(0) to the outer header. */
     p.ecn = ROCE_ECN_ECT0;

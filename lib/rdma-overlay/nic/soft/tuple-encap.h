@@ -16,8 +16,9 @@
 #include "roce/encap.h"
 #include "roce/verbs.h"
 
-int ro_tuple_to_encap(const struct ro_tuple *, struct roce_encap *,
-                      char **errorp) OVS_WARN_UNUSED_RESULT;
+int ro_tuple_to_encap(const struct ro_tuple *, uint16_t udp_sport,
+                      struct roce_encap *, char **errorp)
+    OVS_WARN_UNUSED_RESULT;
 void ro_tuple_to_rx(const struct ro_tuple *, struct roce_rx_tuple *);
 
 #endif /* tuple-encap.h */
