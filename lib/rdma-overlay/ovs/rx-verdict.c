@@ -55,6 +55,99 @@ rx_flow(const struct roce_frame *f, const struct ro_vtep *vtep,
     flow->tunnel.tp_dst = htons(f->outer.udp_dst);
 }
 
+/* Returns the bound RDMA-enabled port of 'bridge' whose datapath port is
+ * 'odp_port', or NULL. */
+static const struct ro_binding *
+binding_by_odp_port(const char *bridge, odp_port_t odp_port)
+{
+    const struct ro_binding **bindings, *b = NULL;
+    size_t n = ro_port_binding_get_all(&bindings), i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(bindings[i]->bridge, bridge)
+            && bindings[i]->odp_port == odp_port) {
+            b = bindings[i];
+            break;
+        }
+    }
+    free(bindings);
+    return b;
+}
+
+/* Translates 'flow' through 'ofproto' and returns the RDMA-enabled port of
+ * 'bridge' it is delivered to, if it goes to exactly one such port. */
+static const struct ro_binding *
+deliver(struct ofproto_dpif *ofproto, const char *bridge,
+        const struct flow *flow, struct ds *why)
+{
+    const struct ro_binding *b = NULL;
+    struct ro_probe probe;
+
+    ro_xlate_probe(ofproto, flow, false, &probe);
+    if (probe.n_outputs == 1 && !probe.n_pushes) {
+        b = binding_by_odp_port(bridge, probe.outputs[0].port);
+    }
+    if (!b) {
+        ds_put_format(why, "%"PRIuSIZE" outputs, %"PRIuSIZE" tunnel "
+                      "outputs%s%s", probe.n_outputs, probe.n_pushes,
+                      probe.xlate_error ? ", " : "",
+                      probe.xlate_error
+                      ? xlate_strerror(probe.xlate_error) : "");
+    }
+    ro_probe_destroy(&probe);
+    return b;
+}
+
+/* A frame without an overlay that the NIC received from itself: it comes
+ * from the DCN of this host whose MAC is its source, so the bridge's
+ * translation from that DCN's port decides where it goes, as it would for
+ * the DCN's other traffic. */
+static int
+rx_deliver_local(const struct roce_frame *f, char **bridgep, char **portp,
+                 char **errorp)
+{
+    const struct ro_binding **bindings, *from = NULL, *to = NULL;
+    struct ds why = DS_EMPTY_INITIALIZER;
+    struct eth_addr src, dst;
+    struct ofproto_dpif *ofproto;
+    size_t n, i;
+    struct flow flow;
+
+    memcpy(src.ea, f->inner.eth_src, ETH_ADDR_LEN);
+    memcpy(dst.ea, f->inner.eth_dst, ETH_ADDR_LEN);
+    n = ro_port_binding_get_all(&bindings);
+    for (i = 0; i < n; i++) {
+        if (ro_binding_has_mac(bindings[i], src)) {
+            from = bindings[i];
+            break;
+        }
+    }
+    ofproto = from ? ofproto_dpif_lookup_by_name(from->bridge) : NULL;
+    if (!ofproto) {
+        *errorp = xasprintf("no RDMA-enabled port of this host has source "
+                            "MAC "ETH_ADDR_FMT" (plain RoCEv2 from the "
+                            "wire is not accepted)", ETH_ADDR_ARGS(src));
+        free(bindings);
+        return ENOENT;
+    }
+    ro_synthetic_flow(from->ofp_port, src, dst, &f->inner.ip_src,
+                      &f->inner.ip_dst, f->inner.ip_version == 6, &flow);
+    flow.tp_src = htons(f->inner.udp_src);
+    to = deliver(ofproto, from->bridge, &flow, &why);
+    if (to) {
+        *bridgep = xstrdup(to->bridge);
+        *portp = xstrdup(to->port);
+    } else {
+        *errorp = xasprintf("%s: translation of the frame from port %s does "
+                            "not deliver it to exactly one RDMA-enabled "
+                            "port (%s)", from->bridge, from->port,
+                            ds_cstr(&why));
+    }
+    ds_destroy(&why);
+    free(bindings);
+    return to ? 0 : EHOSTUNREACH;
+}
+
 /* Finds the RDMA-enabled port that the bridge's translation delivers the
  * decapsulated frame 'f' to.  On success stores its bridge and port names
  * in '*bridgep' and '*portp' (the caller frees them) and returns 0;
@@ -69,20 +162,17 @@ ro_rx_deliver(const struct roce_frame *f, char **bridgep, char **portp,
 
     *bridgep = *portp = *errorp = NULL;
     if (f->tnl_type == ROCE_TNL_NONE) {
-        *errorp = xstrdup("not an overlay frame");
-        return EOPNOTSUPP;
+        return rx_deliver_local(f, bridgep, portp, errorp);
     }
     n = ro_vtep_get_all(&vteps);
     for (i = 0; i < n; i++) {
         const struct ro_vtep *v = vteps[i];
-        const struct ro_binding *b = NULL;
+        struct ds why = DS_EMPTY_INITIALIZER;
+        const struct ro_binding *b;
         struct ofproto_dpif *ofproto, *owner;
         ofp_port_t ofp_in_port;
-        struct ro_probe probe;
         struct flow flow;
         char *err = NULL;
-        size_t n_outputs, n_pushes;
-        int xlate_error;
 
         if (v->type != f->tnl_type || v->dst_port != f->outer.udp_dst) {
             continue;
@@ -101,24 +191,7 @@ ro_rx_deliver(const struct roce_frame *f, char **bridgep, char **portp,
             continue;
         }
         rx_flow(f, v, ofp_in_port, &flow);
-        ro_xlate_probe(ofproto, &flow, false, &probe);
-        n_outputs = probe.n_outputs;
-        n_pushes = probe.n_pushes;
-        xlate_error = probe.xlate_error;
-        if (probe.n_outputs == 1 && !probe.n_pushes) {
-            const struct ro_binding **bindings;
-            size_t nb = ro_port_binding_get_all(&bindings), j;
-
-            for (j = 0; j < nb; j++) {
-                if (!strcmp(bindings[j]->bridge, v->bridge)
-                    && bindings[j]->odp_port == probe.outputs[0].port) {
-                    b = bindings[j];
-                    break;
-                }
-            }
-            free(bindings);
-        }
-        ro_probe_destroy(&probe);
+        b = deliver(ofproto, v->bridge, &flow, &why);
         if (b) {
             *bridgep = xstrdup(b->bridge);
             *portp = xstrdup(b->port);
@@ -127,12 +200,10 @@ ro_rx_deliver(const struct roce_frame *f, char **bridgep, char **portp,
         }
         *errorp = xasprintf("%s: translation of the frame from tunnel port "
                             "%"PRIu16" (VNI %"PRIu32") does not deliver it "
-                            "to exactly one RDMA-enabled port (%"PRIuSIZE
-                            " outputs, %"PRIuSIZE" tunnel outputs%s%s)",
+                            "to exactly one RDMA-enabled port (%s)",
                             v->bridge, ofp_to_u16(ofp_in_port), f->vni,
-                            n_outputs, n_pushes,
-                            xlate_error ? ", " : "",
-                            xlate_error ? xlate_strerror(xlate_error) : "");
+                            ds_cstr(&why));
+        ds_destroy(&why);
         free(vteps);
         return EHOSTUNREACH;
     }

@@ -397,6 +397,25 @@ soft_conn_find(const struct soft_nic *soft, uint32_t id)
     return NULL;
 }
 
+/* Does 't' lead, without an overlay, straight to an RDMA-enabled port of
+ * this NIC?  Then its frames are for a DCN of this host. */
+static bool
+soft_egress_is_local(const struct soft_nic *soft, const struct ro_tuple *t)
+{
+    const struct soft_binding *sb;
+
+    if (t->tnl_type != ROCE_TNL_NONE || !t->egress_name) {
+        return false;
+    }
+    HMAP_FOR_EACH (sb, node, &soft->bindings) {
+        if (!strcmp(sb->b.port, t->egress_name)
+            && sb->b.odp_port == t->egress_port) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Gives engine QP 'qpn', if the engine has one, the templates of 'sc'. */
 static int
 soft_qp_apply(struct soft_nic *soft, uint32_t qpn,
@@ -443,7 +462,9 @@ soft_conn_program(struct rdma_nic *nic, uint32_t conn_id,
         free(error);
         return EINVAL;
     }
-    if (t->dp_type && t->dp_name && t->egress_port != ODPP_NONE) {
+    if (soft_egress_is_local(soft, t)) {
+        egress = SOFT_DP_EGRESS_LOCAL;
+    } else if (t->dp_type && t->dp_name && t->egress_port != ODPP_NONE) {
         egress = soft_dp_egress_ref(soft->dp, t->dp_type, t->dp_name,
                                     t->egress_port);
     }

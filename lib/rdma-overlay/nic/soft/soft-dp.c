@@ -69,7 +69,7 @@ struct soft_dp {
     /* Egress table: index + 1 is the egress id (0 means none). */
     struct egress *egresses;
     size_t n_egresses;
-    uint64_t tx_frames, tx_errors, tx_no_egress;
+    uint64_t tx_frames, tx_errors, tx_no_egress, tx_local;
 };
 
 /* ---- Receive ----------------------------------------------------------- */
@@ -162,6 +162,32 @@ soft_dp_rx_hook(const char *dp_name OVS_UNUSED, odp_port_t port_no OVS_UNUSED,
 
 /* ---- Transmit ---------------------------------------------------------- */
 
+/* Delivers a frame for a DCN of this host back to the engine, through the
+ * receive queue: the engine may not be re-entered from its transmit
+ * callback. */
+static void
+soft_dp_loop_back(struct soft_dp *dp, const uint8_t *frame, size_t len)
+{
+    struct dp_packet *packet = dp_packet_clone_data(frame, len);
+    bool queued = false;
+
+    ovs_mutex_lock(&dp->rx_mutex);
+    if (dp->rx_queued < RX_QUEUE_MAX) {
+        dp->rx_queue[dp->rx_queued++] = packet;
+        queued = true;
+    }
+    ovs_mutex_unlock(&dp->rx_mutex);
+    if (queued) {
+        dp->tx_local++;
+        seq_change(dp->rx_seq);
+    } else {
+        uint64_t unused;
+
+        dp_packet_delete(packet);
+        atomic_add_relaxed(&dp->rx_dropped, 1, &unused);
+    }
+}
+
 static void
 soft_dp_tx(void *dp_, const uint8_t *frame, size_t len, uint32_t egress)
 {
@@ -173,6 +199,10 @@ soft_dp_tx(void *dp_, const uint8_t *frame, size_t len, uint32_t egress)
     struct ofpbuf actions;
     int error;
 
+    if (egress == SOFT_DP_EGRESS_LOCAL) {
+        soft_dp_loop_back(dp, frame, len);
+        return;
+    }
     if (!egress || egress > dp->n_egresses
         || !dp->egresses[egress - 1].refcnt) {
         dp->tx_no_egress++;
@@ -250,7 +280,8 @@ soft_dp_egress_unref(struct soft_dp *dp, uint32_t egress)
 {
     struct egress *e;
 
-    if (!egress || egress > dp->n_egresses) {
+    if (!egress || egress == SOFT_DP_EGRESS_LOCAL
+        || egress > dp->n_egresses) {
         return;
     }
     e = &dp->egresses[egress - 1];
@@ -394,6 +425,7 @@ soft_dp_format_stats(const struct soft_dp *dp, struct ds *ds)
     ds_put_format(ds, "tx_output: %"PRIu64"\n", dp->tx_frames);
     ds_put_format(ds, "tx_output_errors: %"PRIu64"\n", dp->tx_errors);
     ds_put_format(ds, "tx_no_egress: %"PRIu64"\n", dp->tx_no_egress);
+    ds_put_format(ds, "tx_local: %"PRIu64"\n", dp->tx_local);
     for (i = 0; i < ROCE_CTR_N; i++) {
         ds_put_format(ds, "%s: %"PRIu64"\n", roce_counter_name(i), st->c[i]);
     }

@@ -40,6 +40,10 @@ struct soft_dp *soft_dp_create(void);
 void soft_dp_destroy(struct soft_dp *);
 struct roce_engine *soft_dp_engine(struct soft_dp *);
 
+/* The egress of frames for a DCN of this host: the NIC delivers them to
+ * itself, as an RNIC's embedded switch would. */
+#define SOFT_DP_EGRESS_LOCAL UINT32_MAX
+
 uint32_t soft_dp_egress_ref(struct soft_dp *, const char *dp_type,
                             const char *dp_name, odp_port_t port);
 void soft_dp_egress_unref(struct soft_dp *, uint32_t egress);
