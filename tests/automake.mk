@@ -72,7 +72,8 @@ check-system: vswitchd/ovs-vswitchd utilities/ovs-rdma
 	    '$(OVS_BUILDDIR)'
 .PHONY: check-system
 
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/dcn-bad-input.py
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/dcn-bad-input.py \
+	tests/roce-forge.py
 TESTSUITE = tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 CLEANFILES += $(TESTSUITE) tests/package.m4
