@@ -149,6 +149,7 @@ struct dcn_evchan {
 };
 
 int dcn_evchan_open(struct ovsrdma_context *, struct dcn_evchan *);
+void *dcn_evchan_new(struct ovsrdma_context *, size_t size, size_t ofs);
 int dcn_evchan_close(struct dcn_evchan *, bool force);
 int dcn_evchan_get(struct dcn_evchan *, struct ovsrdma_event *);
 

@@ -41,17 +41,11 @@ event_channel_priv(struct ovsrdma_event_channel *channel)
 struct ovsrdma_event_channel *
 ovsrdma_create_event_channel(struct ovsrdma_context *ctx)
 {
-    struct event_channel_priv *ch = calloc(1, sizeof *ch);
-    int error;
+    struct event_channel_priv *ch;
 
+    ch = dcn_evchan_new(ctx, sizeof *ch,
+                        offsetof(struct event_channel_priv, ev));
     if (!ch) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    error = dcn_evchan_open(ctx, &ch->ev);
-    if (error) {
-        free(ch);
-        errno = error;
         return NULL;
     }
     ch->pub.context = ctx;

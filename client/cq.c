@@ -20,17 +20,11 @@
 struct ovsrdma_comp_channel *
 ovsrdma_create_comp_channel(struct ovsrdma_context *ctx)
 {
-    struct comp_channel_priv *ch = calloc(1, sizeof *ch);
-    int error;
+    struct comp_channel_priv *ch;
 
+    ch = dcn_evchan_new(ctx, sizeof *ch,
+                        offsetof(struct comp_channel_priv, ev));
     if (!ch) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    error = dcn_evchan_open(ctx, &ch->ev);
-    if (error) {
-        free(ch);
-        errno = error;
         return NULL;
     }
     ch->pub.context = ctx;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -66,6 +67,29 @@ dcn_evchan_open(struct ovsrdma_context *ctx, struct dcn_evchan *ch)
     }
     pthread_mutex_init(&ch->lock, NULL);
     return 0;
+}
+
+/* Allocates a zeroed 'size'-byte channel object that embeds a struct
+ * dcn_evchan at offset 'ofs' (a completion channel's or a CM event
+ * channel's private structure) and opens that event channel.  Returns the
+ * object, or NULL with errno set. */
+void *
+dcn_evchan_new(struct ovsrdma_context *ctx, size_t size, size_t ofs)
+{
+    char *obj = calloc(1, size);
+    int error;
+
+    if (!obj) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    error = dcn_evchan_open(ctx, (struct dcn_evchan *) (obj + ofs));
+    if (error) {
+        free(obj);
+        errno = error;
+        return NULL;
+    }
+    return obj;
 }
 
 /* Destroys the channel in the daemon and unmaps it.  Returns 0 or an errno

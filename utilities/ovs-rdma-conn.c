@@ -262,6 +262,16 @@ perf_check_cm_events(struct perf_run *run)
 static const char *
 perf_reject_str(const struct perf_rej *rej, char *buf, size_t size)
 {
+    /* The parameters whose values the two sides disagreed on. */
+    static const struct {
+        const char *what;
+        char option;
+    } differ[] = {
+        [PERF_REJ_SIZE] = { "message sizes", 's' },
+        [PERF_REJ_ITERS] = { "iterations", 'n' },
+        [PERF_REJ_QPS] = { "numbers of QPs", 'q' },
+        [PERF_REJ_DEPTH] = { "tx depths", 't' },
+    };
     uint32_t s = ntohl(rej->server_value), c = ntohl(rej->client_value);
 
     switch ((enum perf_reject_reason) rej->reason) {
@@ -272,20 +282,13 @@ perf_reject_str(const struct perf_rej *rej, char *buf, size_t size)
                  perf_test_name(rej->test), perf_test_name(c));
         return buf;
     case PERF_REJ_SIZE:
-        snprintf(buf, size, "message sizes differ (server -s %"PRIu32", "
-                 "client -s %"PRIu32")", s, c);
-        return buf;
     case PERF_REJ_ITERS:
-        snprintf(buf, size, "iterations differ (server -n %"PRIu32", "
-                 "client -n %"PRIu32")", s, c);
-        return buf;
     case PERF_REJ_QPS:
-        snprintf(buf, size, "numbers of QPs differ (server -q %"PRIu32", "
-                 "client -q %"PRIu32")", s, c);
-        return buf;
     case PERF_REJ_DEPTH:
-        snprintf(buf, size, "tx depths differ (server -t %"PRIu32", "
-                 "client -t %"PRIu32")", s, c);
+        snprintf(buf, size, "%s differ (server -%c %"PRIu32", client -%c "
+                 "%"PRIu32")", differ[rej->reason].what,
+                 differ[rej->reason].option, s, differ[rej->reason].option,
+                 c);
         return buf;
     case PERF_REJ_VERIFY:
         return "the server runs with --verify, the client without";
