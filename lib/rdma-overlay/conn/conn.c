@@ -144,6 +144,7 @@ struct service {
 struct gsi_slot {
     bool valid;
     struct roce_frame frame;    /* Pointers into the frame cleared. */
+    odp_port_t rx_port;         /* Where it entered the datapath. */
 };
 
 struct conn_mgr {
@@ -1231,6 +1232,7 @@ gsi_rx_hook(struct roce_qp *qp OVS_UNUSED, const struct roce_frame *f,
         copy->bth = NULL;
         copy->payload = NULL;
         memset(copy->ext, 0, sizeof copy->ext);
+        mgr->slots[wr_id].rx_port = rdma_nic_rx_port(mgr->nic);
         mgr->slots[wr_id].valid = true;
     }
 }
@@ -1240,14 +1242,15 @@ gsi_rx_hook(struct roce_qp *qp OVS_UNUSED, const struct roce_frame *f,
  * the path back from that port to the sender must leave through the VTEP
  * the REQ came from. */
 static struct conn *
-passive_prepare(struct conn_mgr *mgr, const struct roce_frame *f)
+passive_prepare(struct conn_mgr *mgr, const struct roce_frame *f,
+                odp_port_t rx_port)
 {
     char *bridge = NULL, *port = NULL, *why = NULL;
     struct ro_dst dst;
     struct conn *c;
     int error;
 
-    error = ro_rx_deliver(f, &bridge, &port, &why);
+    error = ro_rx_deliver(f, rx_port, &bridge, &port, &why);
     if (error) {
         COVERAGE_INC(rdma_conn_req_undelivered);
         VLOG_INFO_RL(&rl, "REQ not delivered to any RDMA-enabled port: %s",
@@ -1330,7 +1333,7 @@ gsi_input(struct conn_mgr *mgr, uint32_t slot, uint32_t byte_len,
         return;
     }
     if (attr == CM_ATTR_REQ) {
-        struct conn *c = passive_prepare(mgr, &s->frame);
+        struct conn *c = passive_prepare(mgr, &s->frame, s->rx_port);
 
         if (!c) {
             return;

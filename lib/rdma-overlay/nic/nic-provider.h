@@ -125,6 +125,11 @@ struct rdma_nic_class {
     int (*conn_encap)(struct rdma_nic *, uint32_t conn_id,
                       struct roce_encap *encap, struct roce_rx_tuple *rx);
 
+    /* During the engine's callbacks for a received frame: the datapath
+     * port the frame arrived on, or ODPP_NONE if the NIC delivered it to
+     * itself (may be null). */
+    odp_port_t (*rx_port)(const struct rdma_nic *);
+
     /* Appends provider-specific counters and state to 'ds' as "name: value"
      * lines (may be null). */
     void (*format_stats)(const struct rdma_nic *, struct ds *ds);

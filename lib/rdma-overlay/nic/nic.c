@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -387,6 +388,14 @@ struct roce_engine *
 rdma_nic_engine(struct rdma_nic *nic)
 {
     return nic && nic->class->engine ? nic->class->engine(nic) : NULL;
+}
+
+/* Returns the datapath port on which the frame that the engine of 'nic' is
+ * processing arrived (ODPP_NONE if unknown or local). */
+odp_port_t
+rdma_nic_rx_port(const struct rdma_nic *nic)
+{
+    return nic && nic->class->rx_port ? nic->class->rx_port(nic) : ODPP_NONE;
 }
 
 /* Stores the templates of programmed connection 'conn_id' of 'nic' in

@@ -54,6 +54,7 @@ int rdma_nic_qp_bind(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
 int rdma_nic_qp_unbind(struct rdma_nic *, uint32_t qpn);
 int rdma_nic_qp_rebind(struct rdma_nic *, uint32_t qpn, uint32_t conn_id);
 struct roce_engine *rdma_nic_engine(struct rdma_nic *);
+odp_port_t rdma_nic_rx_port(const struct rdma_nic *);
 int rdma_nic_conn_encap(struct rdma_nic *, uint32_t conn_id,
                         struct roce_encap *, struct roce_rx_tuple *);
 

@@ -148,21 +148,76 @@ rx_deliver_local(const struct roce_frame *f, char **bridgep, char **portp,
     return to ? 0 : EHOSTUNREACH;
 }
 
+/* A plain RoCEv2 frame that entered the datapath on 'in_port': the bridge
+ * that owns that port decides, by translating the frame as it arrived. */
+static int
+rx_deliver_plain(const struct roce_frame *f, odp_port_t in_port,
+                 char **bridgep, char **portp, char **errorp)
+{
+    const struct ro_binding **bindings, *to = NULL;
+    struct ds why = DS_EMPTY_INITIALIZER;
+    struct ofproto_dpif *ofproto = NULL, *owner;
+    struct eth_addr src, dst;
+    ofp_port_t ofp_in_port;
+    struct flow flow;
+    char *err = NULL;
+    size_t n, i;
+
+    /* Any bridge's backer maps the datapath port to its bridge. */
+    n = ro_port_binding_get_all(&bindings);
+    for (i = 0; i < n && !ofproto; i++) {
+        ofproto = ofproto_dpif_lookup_by_name(bindings[i]->bridge);
+    }
+    free(bindings);
+    memcpy(src.ea, f->inner.eth_src, ETH_ADDR_LEN);
+    memcpy(dst.ea, f->inner.eth_dst, ETH_ADDR_LEN);
+    ro_synthetic_flow(OFPP_NONE, src, dst, &f->inner.ip_src,
+                      &f->inner.ip_dst, f->inner.ip_version == 6, &flow);
+    flow.tp_src = htons(f->inner.udp_src);
+    flow.nw_ttl = f->inner.ttl;
+    flow.in_port.odp_port = in_port;
+    owner = (ofproto
+             ? xlate_lookup_ofproto(ofproto->backer, &flow, &ofp_in_port,
+                                    &err)
+             : NULL);
+    free(err);
+    if (!owner) {
+        *errorp = xasprintf("datapath port %"PRIu32" belongs to no bridge",
+                            odp_to_u32(in_port));
+        return ENOENT;
+    }
+    flow.in_port.ofp_port = ofp_in_port;
+    to = deliver(owner, owner->up.name, &flow, &why);
+    if (to) {
+        *bridgep = xstrdup(to->bridge);
+        *portp = xstrdup(to->port);
+    } else {
+        *errorp = xasprintf("%s: translation of the frame from port %"PRIu16
+                            " does not deliver it to exactly one "
+                            "RDMA-enabled port (%s)", owner->up.name,
+                            ofp_to_u16(ofp_in_port), ds_cstr(&why));
+    }
+    ds_destroy(&why);
+    return to ? 0 : EHOSTUNREACH;
+}
+
 /* Finds the RDMA-enabled port that the bridge's translation delivers the
  * decapsulated frame 'f' to.  On success stores its bridge and port names
  * in '*bridgep' and '*portp' (the caller frees them) and returns 0;
  * otherwise returns a positive errno value and a one-line reason in
  * '*errorp'. */
 int
-ro_rx_deliver(const struct roce_frame *f, char **bridgep, char **portp,
-              char **errorp)
+ro_rx_deliver(const struct roce_frame *f, odp_port_t in_port,
+              char **bridgep, char **portp, char **errorp)
 {
     const struct ro_vtep **vteps;
     size_t n, i;
 
     *bridgep = *portp = *errorp = NULL;
     if (f->tnl_type == ROCE_TNL_NONE) {
-        return rx_deliver_local(f, bridgep, portp, errorp);
+        return (in_port == ODPP_NONE
+                ? rx_deliver_local(f, bridgep, portp, errorp)
+                : rx_deliver_plain(f, in_port, bridgep, portp, errorp));
     }
     n = ro_vtep_get_all(&vteps);
     for (i = 0; i < n; i++) {

@@ -16,9 +16,11 @@
  *
  * Main thread only. */
 
+#include "openvswitch/types.h"
+
 struct roce_frame;
 
-int ro_rx_deliver(const struct roce_frame *, char **bridgep, char **portp,
-                  char **errorp);
+int ro_rx_deliver(const struct roce_frame *, odp_port_t in_port,
+                  char **bridgep, char **portp, char **errorp);
 
 #endif /* ovs/rx-verdict.h */

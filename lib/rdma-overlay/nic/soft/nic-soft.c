@@ -205,6 +205,39 @@ soft_get_caps(const struct rdma_nic *nic OVS_UNUSED,
 
 /* Bindings. */
 
+static bool
+soft_bridge_has_vtep(const struct soft_nic *soft, const char *bridge)
+{
+    const struct soft_vtep *sv;
+
+    HMAP_FOR_EACH (sv, node, &soft->vteps) {
+        if (!strcmp(sv->v.bridge, bridge)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Tells the data path the addresses of the bound DCN ports that are not on
+ * an overlay: plain RoCEv2 frames to them are the NIC's. */
+static void
+soft_update_plain_addrs(struct soft_nic *soft)
+{
+    const struct soft_binding *sb;
+    struct in6_addr *addrs = NULL;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (sb, node, &soft->bindings) {
+        if (sb->b.n_ips && !soft_bridge_has_vtep(soft, sb->b.bridge)) {
+            addrs = xrealloc(addrs, (n + sb->b.n_ips) * sizeof *addrs);
+            memcpy(&addrs[n], sb->b.ips, sb->b.n_ips * sizeof *addrs);
+            n += sb->b.n_ips;
+        }
+    }
+    soft_dp_set_plain_addrs(soft->dp, addrs, n);
+    free(addrs);
+}
+
 static struct soft_binding *
 soft_binding_find(const struct soft_nic *soft, const char *bridge,
                   const char *port)
@@ -232,6 +265,7 @@ soft_port_bind(struct rdma_nic *nic, const struct ro_binding *b)
     sb = xzalloc(sizeof *sb);
     ro_binding_clone(&sb->b, b);
     hmap_insert(&soft->bindings, &sb->node, hash_names(b->bridge, b->port));
+    soft_update_plain_addrs(soft);
     return 0;
 }
 
@@ -247,6 +281,7 @@ soft_port_unbind(struct rdma_nic *nic, const struct ro_binding *b)
     hmap_remove(&soft->bindings, &sb->node);
     ro_binding_destroy(&sb->b);
     free(sb);
+    soft_update_plain_addrs(soft);
     return 0;
 }
 
@@ -279,6 +314,7 @@ soft_vtep_add(struct rdma_nic *nic, const struct ro_vtep *v)
     sv = xzalloc(sizeof *sv);
     ro_vtep_clone(&sv->v, v);
     hmap_insert(&soft->vteps, &sv->node, hash_names(v->bridge, v->port));
+    soft_update_plain_addrs(soft);
     return 0;
 }
 
@@ -294,6 +330,7 @@ soft_vtep_del(struct rdma_nic *nic, const struct ro_vtep *v)
     hmap_remove(&soft->vteps, &sv->node);
     ro_vtep_destroy(&sv->v);
     free(sv);
+    soft_update_plain_addrs(soft);
     return 0;
 }
 
@@ -803,6 +840,12 @@ soft_format_datapath(const struct rdma_nic *nic, struct ds *ds)
     soft_dp_format_stats(soft_nic_cast(nic)->dp, ds);
 }
 
+static odp_port_t
+soft_rx_port(const struct rdma_nic *nic)
+{
+    return soft_dp_rx_port(soft_nic_cast(nic)->dp);
+}
+
 static struct roce_engine *
 soft_engine(struct rdma_nic *nic)
 {
@@ -841,6 +884,7 @@ const struct rdma_nic_class rdma_nic_soft_class = {
     .qp_rebind = soft_qp_rebind,
     .engine = soft_engine,
     .conn_encap = soft_conn_encap,
+    .rx_port = soft_rx_port,
     .format_stats = soft_format_stats,
     .format_datapath = soft_format_datapath,
     .format_tables = soft_format_tables,

@@ -21,6 +21,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "roce/engine.h"
 #include "roce/frame.h"
@@ -45,6 +46,11 @@ static struct soft_dp *rx_hook_owner;
 /* Claimed frames waiting for the main thread, at most. */
 #define RX_QUEUE_MAX 8192
 
+struct plain_addrs {
+    size_t n;
+    struct in6_addr addrs[];
+};
+
 struct egress {
     struct dpif *dpif;
     char *dp_type, *dp_name;
@@ -65,6 +71,14 @@ struct soft_dp {
     uint64_t rx_seq_seen;
     atomic_uint64_t rx_claimed;
     atomic_uint64_t rx_dropped;
+
+    /* The addresses plain RoCEv2 frames are claimed for: a sorted array
+     * of struct in6_addr, read by the hook in any thread. */
+    OVSRCU_TYPE(struct plain_addrs *) plain;
+
+    /* The datapath port the frame the engine is processing arrived on
+     * (ODPP_NONE for a frame the NIC delivered to itself). */
+    odp_port_t rx_port;
 
     /* Egress table: index + 1 is the egress id (0 means none). */
     struct egress *egresses;
@@ -99,8 +113,25 @@ to_local_vtep(const struct roce_frame *f)
     return tnl_port_map_lookup(&flow, NULL) != ODPP_NONE;
 }
 
+static int
+compare_addrs(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct in6_addr));
+}
+
+/* Is 'ip' an address of a DCN port that is not on an overlay? */
 static bool
-is_ours(const struct dp_packet *p)
+is_plain_addr(const struct soft_dp *dp, const struct in6_addr *ip)
+{
+    const struct plain_addrs *pa = ovsrcu_get(struct plain_addrs *,
+                                              &dp->plain);
+
+    return pa && pa->n && bsearch(ip, pa->addrs, pa->n, sizeof *ip,
+                                  compare_addrs);
+}
+
+static bool
+is_ours(const struct soft_dp *dp, const struct dp_packet *p)
 {
     struct roce_frame_opts opts;
     struct roce_frame f;
@@ -108,16 +139,49 @@ is_ours(const struct dp_packet *p)
     roce_frame_opts_init(&opts);
     /* Only classify here; the engine checks the ICRC on the main thread. */
     opts.verify_icrc = false;
-    opts.allow_plain = false;
+    opts.allow_plain = true;
     opts.allow_overlay = true;
-    return (roce_frame_parse(dp_packet_data(p), dp_packet_size(p), &opts,
-                             &f) == ROCE_FRAME_OK
-            && to_local_vtep(&f));
+    if (roce_frame_parse(dp_packet_data(p), dp_packet_size(p), &opts, &f)) {
+        return false;
+    }
+    return (f.tnl_type == ROCE_TNL_NONE
+            ? is_plain_addr(dp, &f.inner.ip_dst)
+            : to_local_vtep(&f));
+}
+
+/* Sets the addresses, 'n' of them in 'addrs', of the DCN ports that are not
+ * on an overlay: plain RoCEv2 frames to them are this NIC's.  Main thread
+ * only; the hook sees the new set at once and the old one is freed once
+ * every polling thread quiesced. */
+void
+soft_dp_set_plain_addrs(struct soft_dp *dp, const struct in6_addr *addrs,
+                        size_t n)
+{
+    struct plain_addrs *old = ovsrcu_get_protected(struct plain_addrs *,
+                                                   &dp->plain);
+    struct plain_addrs *new = xmalloc(sizeof *new + n * sizeof *addrs);
+
+    new->n = n;
+    memcpy(new->addrs, addrs, n * sizeof *addrs);
+    qsort(new->addrs, n, sizeof *addrs, compare_addrs);
+    ovsrcu_set(&dp->plain, new);
+    if (old) {
+        ovsrcu_postpone(free, old);
+    }
+}
+
+/* The datapath port on which the frame the engine is processing arrived,
+ * for the engine's callbacks (ODPP_NONE if the NIC delivered it to
+ * itself). */
+odp_port_t
+soft_dp_rx_port(const struct soft_dp *dp)
+{
+    return dp->rx_port;
 }
 
 /* The dpif-netdev receive hook: runs in the thread that polls 'port_no'. */
 static void
-soft_dp_rx_hook(const char *dp_name OVS_UNUSED, odp_port_t port_no OVS_UNUSED,
+soft_dp_rx_hook(const char *dp_name OVS_UNUSED, odp_port_t port_no,
                 struct dp_packet_batch *batch, void *dp_)
 {
     struct soft_dp *dp = dp_;
@@ -128,7 +192,10 @@ soft_dp_rx_hook(const char *dp_name OVS_UNUSED, odp_port_t port_no OVS_UNUSED,
 
     size = dp_packet_batch_size(batch);
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
-        if (is_ours(packet)) {
+        if (is_ours(dp, packet)) {
+            /* Remember where it came from: plain RoCEv2's place in the
+             * bridge depends on its input port. */
+            packet->md.in_port.odp_port = port_no;
             claimed[n_claimed++] = packet;
         } else {
             dp_packet_batch_refill(batch, packet, i);
@@ -171,6 +238,7 @@ soft_dp_loop_back(struct soft_dp *dp, const uint8_t *frame, size_t len)
     struct dp_packet *packet = dp_packet_clone_data(frame, len);
     bool queued = false;
 
+    packet->md.in_port.odp_port = ODPP_NONE;
     ovs_mutex_lock(&dp->rx_mutex);
     if (dp->rx_queued < RX_QUEUE_MAX) {
         dp->rx_queue[dp->rx_queued++] = packet;
@@ -325,6 +393,8 @@ soft_dp_create(void)
     dp->rx_seq = seq_create();
     dp->rx_seq_seen = seq_read(dp->rx_seq);
     atomic_init(&dp->rx_claimed, 0);
+    ovsrcu_init(&dp->plain, NULL);
+    dp->rx_port = ODPP_NONE;
     atomic_init(&dp->rx_dropped, 0);
     dpif_netdev_set_rx_hook(soft_dp_rx_hook, dp);
     rx_hook_owner = dp;
@@ -364,6 +434,7 @@ soft_dp_destroy(struct soft_dp *dp)
     free(dp->egresses);
     seq_destroy(dp->rx_seq);
     ovs_mutex_destroy(&dp->rx_mutex);
+    free(ovsrcu_get_protected(struct plain_addrs *, &dp->plain));
     free(dp);
 }
 
@@ -390,10 +461,12 @@ soft_dp_run(struct soft_dp *dp)
     dp->rx_work = work;
 
     for (i = 0; i < n; i++) {
+        dp->rx_port = work[i]->md.in_port.odp_port;
         roce_engine_receive(dp->engine, dp_packet_data(work[i]),
                             dp_packet_size(work[i]));
         dp_packet_delete(work[i]);
     }
+    dp->rx_port = ODPP_NONE;
     roce_engine_run(dp->engine, time_usec() * 1000);
 }
 

@@ -13,7 +13,9 @@
  * received batch, in the thread that polls the port, to soft_dp_rx_hook(),
  * which claims the frames that are RoCEv2 for this NIC -- outer UDP to a
  * local VTEP (Open vSwitch's own tunnel port map decides "local") whose
- * inner packet is UDP 4791 -- and leaves everything else in the batch.
+ * inner packet is UDP 4791, or plain RoCEv2 to an address of a DCN port
+ * that is not on an overlay (soft_dp_set_plain_addrs()) -- and leaves
+ * everything else in the batch.
  * Claimed frames go on a bounded queue protected by a mutex (the only lock
  * a polling thread takes, held for a list append), and the main thread's
  * soft_dp_run() feeds them to the engine.  The engine is single-threaded
@@ -28,7 +30,9 @@
  *
  * Main thread only, except soft_dp_rx_hook(). */
 
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "openvswitch/types.h"
 
@@ -47,6 +51,10 @@ struct roce_engine *soft_dp_engine(struct soft_dp *);
 uint32_t soft_dp_egress_ref(struct soft_dp *, const char *dp_type,
                             const char *dp_name, odp_port_t port);
 void soft_dp_egress_unref(struct soft_dp *, uint32_t egress);
+
+void soft_dp_set_plain_addrs(struct soft_dp *, const struct in6_addr *,
+                             size_t n);
+odp_port_t soft_dp_rx_port(const struct soft_dp *);
 
 void soft_dp_run(struct soft_dp *);
 void soft_dp_wait(struct soft_dp *);
