@@ -49,9 +49,9 @@ dist_man_MANS += Documentation/libovsrdma.3
 # shared ring discipline.
 check_PROGRAMS += client/test-client-mr client/test-client-ring
 TESTS += client/test-client-mr client/test-client-ring
-client_test_client_mr_SOURCES = client/test-client-mr.c
+client_test_client_mr_SOURCES = client/test-client-mr.c client/client-test.h
 client_test_client_mr_CPPFLAGS = -I$(top_srcdir)/client
 client_test_client_mr_LDADD = client/libovsrdma.la
-client_test_client_ring_SOURCES = client/test-client-ring.c
+client_test_client_ring_SOURCES = client/test-client-ring.c client/client-test.h
 client_test_client_ring_CPPFLAGS = -I$(top_srcdir)/client
 client_test_client_ring_LDADD = client/libovsrdma.la

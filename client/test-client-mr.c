@@ -8,6 +8,7 @@
  * memory inside it, refusing partial overlaps, and zero-copy buffers. */
 
 #include "client-private.h"
+#include "client-test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +18,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND)) {                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n",                \
-                    __FILE__, __LINE__, #COND);                         \
-            exit(1);                                                    \
-        }                                                               \
-    } while (0)
 
 static size_t page;
 

@@ -7,20 +7,13 @@
  * another consumes the same memory, as the library and the daemon do. */
 
 #include "client-private.h"
+#include "client-test.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND)) {                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n",                \
-                    __FILE__, __LINE__, #COND);                         \
-            exit(1);                                                    \
-        }                                                               \
-    } while (0)
 
 #define SIZE 8
 
