@@ -37,6 +37,12 @@ static uint8_t dscp = 26;
 static struct shash attached = SHASH_INITIALIZER(&attached);
 static uint64_t status_seq;
 
+/* The sockets follow the bindings: they are synchronized after a
+ * reconfiguration (VTEPs, keys) or when a binding changed, not on every
+ * pass of the main loop. */
+static bool resync = true;
+static uint64_t binding_seq;
+
 static unixctl_cb_func unixctl_dump_dcns;
 static unixctl_cb_func unixctl_dump_conns;
 static unixctl_cb_func unixctl_dump_qps;
@@ -99,6 +105,7 @@ ro_attach_nic_changed(struct rdma_nic *nic)
     struct roce_engine *engine = rdma_nic_engine(nic);
 
     stop();
+    resync = true;
     if (engine) {
         server = dcn_server_create(engine);
         mgr = conn_mgr_create(server, nic);
@@ -204,10 +211,16 @@ sync_ports(void)
 void
 ro_attach_run(void)
 {
+    uint64_t seq = ro_port_binding_status_seq();
+
     if (!server) {
         return;
     }
-    sync_ports();
+    if (resync || seq != binding_seq) {
+        resync = false;
+        binding_seq = seq;
+        sync_ports();
+    }
     conn_mgr_run(mgr);
     dcn_server_run(server);
 }
@@ -216,6 +229,7 @@ ro_attach_run(void)
 void
 ro_attach_reconfigured(void)
 {
+    resync = true;
     if (mgr) {
         conn_mgr_reconfigured(mgr);
     }

@@ -1625,8 +1625,17 @@ static void
 revalidate_connections(struct conn_mgr *mgr)
 {
     struct conn *c;
+    bool any = false;
 
-    if (!paths_may_have_changed(mgr)) {
+    HMAP_FOR_EACH (c, node, &mgr->conns) {
+        if (conn_is_live(c)) {
+            any = true;
+            break;
+        }
+    }
+    /* Without a live connection there is nothing to revalidate (a new one
+     * is resolved afresh), so the bridges are not even looked at. */
+    if (!any || !paths_may_have_changed(mgr)) {
         return;
     }
     HMAP_FOR_EACH (c, node, &mgr->conns) {
